@@ -1,0 +1,85 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
+import postgres from 'postgres';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+
+/**
+ * What domain code talks to: the database or a transaction on it. Both drivers (PGlite and
+ * postgres.js) produce a PgDatabase, so services never know which one they run on.
+ */
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+
+export type DriverName = 'pglite' | 'postgres';
+
+export interface Database {
+  db: Db;
+  driver: DriverName;
+  /** Closes the pool (postgres) or the embedded engine (pglite). */
+  close(): Promise<void>;
+  /** The raw client, for migrations and tests that need driver specifics. */
+  raw: { kind: 'pglite'; client: PGlite } | { kind: 'postgres'; client: postgres.Sql; url: string };
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory; `memory://` (or undefined) keeps it in memory. */
+  dataDir?: string;
+  poolSize?: number;
+  /** An already constructed PGlite (tests load a migrated snapshot this way). */
+  pglite?: PGlite;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    const client = postgres(opts.url, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      // bigint columns come back as strings unless a column says otherwise; money is read with
+      // mode 'number' in the schema, which is exact below 2^53 minor units.
+      connection: { application_name: 'trellis' },
+    });
+    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    return {
+      db,
+      driver: 'postgres',
+      raw: { kind: 'postgres', client, url: opts.url },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  let client = opts.pglite;
+  if (!client) {
+    const dataDir = opts.dataDir && opts.dataDir !== 'memory://' ? resolve(opts.dataDir) : undefined;
+    if (dataDir) mkdirSync(dataDir, { recursive: true });
+    client = new PGlite(dataDir);
+  }
+  await client.waitReady;
+  const pg = client;
+  const db = drizzlePglite({ client: pg, schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    raw: { kind: 'pglite', client: pg },
+    close: async () => {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}
+
+/**
+ * Runs raw SQL and returns its rows on either driver (their `execute` results differ in shape).
+ * Prefer the query builder; this is for statements it cannot express (locks, CTEs, COPY-like bulk).
+ */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

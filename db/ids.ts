@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `n` unbiased random base62 characters (rejection sampling keeps every character equally likely). */
+export function randomBase62(n: number): string {
+  let out = '';
+  while (out.length < n) {
+    for (const byte of randomBytes(n * 2)) {
+      if (byte < 248) out += BASE62[byte % 62];
+      if (out.length === n) break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Prefixed, time-ordered, unguessable ids such as `mem_0lz3k8q1a7Xy2Pq9RsT0uV`. The time part (ms,
+ * base36, fixed width) makes ids sort by creation, which cursor pagination relies on; the 14 random
+ * base62 characters (~83 bits) make them impossible to guess.
+ */
+export function newId(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36).padStart(9, '0')}${randomBase62(14)}`;
+}

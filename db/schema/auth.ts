@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { index, jsonb, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { newId } from '../ids.js';
+import { createdAt, timestamps, tstz } from './columns.js';
+import { members } from './members.js';
+import { programs, tenants } from './programs.js';
+
+export const userRole = pgEnum('user_role', ['admin', 'regional_manager', 'affiliate', 'member']);
+export const userStatus = pgEnum('user_status', ['active', 'disabled']);
+
+/** A person who logs in to a dashboard. */
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey().$defaultFn(() => newId('usr')),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: userRole('role').notNull(),
+    /** ISO 3166 alpha-2 codes a regional manager is responsible for. */
+    countries: text('countries').array().notNull().default(sql`'{}'::text[]`),
+    /** For affiliates and members: the member record they are. */
+    memberId: text('member_id').references(() => members.id),
+    status: userStatus('status').notNull().default('active'),
+    lastLoginAt: tstz('last_login_at'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('users_email_uq').on(sql`lower(${t.email})`),
+    uniqueIndex('users_member_uq').on(t.memberId),
+    index('users_tenant_idx').on(t.tenantId),
+  ],
+);
+
+export const signingKeyStatus = pgEnum('signing_key_status', ['active', 'retired']);
+
+/**
+ * Ed25519 keys that sign access tokens. Exactly one is active; retired keys keep verifying tokens
+ * until those expire, which is what lets a rotation happen without logging anyone out.
+ */
+export const signingKeys = pgTable(
+  'signing_keys',
+  {
+    kid: text('kid').primaryKey(),
+    purpose: text('purpose').notNull().default('access_token'),
+    algorithm: text('algorithm').notNull().default('EdDSA'),
+    publicJwk: jsonb('public_jwk').$type<Record<string, unknown>>().notNull(),
+    privateJwk: jsonb('private_jwk').$type<Record<string, unknown>>().notNull(),
+    status: signingKeyStatus('status').notNull().default('active'),
+    ...createdAt,
+    retiredAt: tstz('retired_at'),
+  },
+  (t) => [
+    // At most one active key per purpose: a concurrent rotation loses on this constraint.
+    uniqueIndex('signing_keys_one_active_uq').on(t.purpose).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+/** Merchant server credentials, scoped to one program. Only a SHA-256 of the secret is kept. */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey().$defaultFn(() => newId('key')),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    programId: text('program_id')
+      .notNull()
+      .references(() => programs.id),
+    name: text('name').notNull(),
+    /** The first characters of the secret, shown in listings so people can tell keys apart. */
+    prefix: text('prefix').notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdBy: text('created_by'),
+    ...createdAt,
+    lastUsedAt: tstz('last_used_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_uq').on(t.secretHash), index('api_keys_program_idx').on(t.programId)],
+);

@@ -1,0 +1,2 @@
+// Owned by the imports work; filled in by its service.
+export {};

@@ -1,0 +1,2 @@
+// Owned by the points work; filled in by its service.
+export {};

@@ -1,0 +1,2 @@
+// Owned by the segments work; filled in by its service.
+export {};

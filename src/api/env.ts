@@ -1,0 +1,28 @@
+import type { Db } from '../../db/client.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../context.js';
+import type { Actor } from '../core/auth/actor.js';
+import type { TokenService } from '../core/auth/tokens.js';
+import type { JobQueue } from '../jobs/types.js';
+import type { Logger } from '../logger.js';
+
+/** Everything the HTTP app needs, built by server.ts or by the test harness. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  jobs: JobQueue;
+  tokens: TokenService;
+  /** Checks the database for /healthz. */
+  healthCheck: () => Promise<void>;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    logger: Logger;
+    actor?: Actor;
+  };
+};

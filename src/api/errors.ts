@@ -1,0 +1,131 @@
+import { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ZodError } from 'zod';
+import { DomainError, ValidationError, type FieldIssue } from '../errors.js';
+import type { AppEnv } from './env.js';
+
+/**
+ * The ONE place an error code becomes an HTTP status. Domain code throws typed errors with a
+ * stable code; codes not listed here fall back by error class.
+ */
+const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
+  bad_request: 400,
+  malformed_json: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  invalid_token: 401,
+  invalid_credentials: 401,
+  invalid_api_key: 401,
+  forbidden: 403,
+  out_of_scope: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_key_reused: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  insufficient_points: 422,
+  unprocessable: 422,
+  rate_limited: 429,
+  internal_error: 500,
+  unavailable: 503,
+};
+
+
+export function statusForCode(code: string): ContentfulStatusCode {
+  return STATUS_BY_CODE[code] ?? 400;
+}
+
+export const ErrorEnvelopeSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'validation_failed' }),
+      message: z.string().openapi({ example: 'email: must be a valid email address' }),
+      details: z.unknown().optional(),
+      requestId: z.string().openapi({ example: 'req_0lz3k8q1aXy2Pq9RsT0uV' }),
+    }),
+  })
+  .openapi('Error');
+
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorEnvelopeSchema } },
+});
+
+/** Spread into every route's `responses` so the OpenAPI document lists the failures honestly. */
+export const errorResponses = {
+  400: errorResponse('Malformed JSON or a field failed validation; `details.issues` names each field.'),
+  401: errorResponse('Missing, expired or invalid credentials.'),
+  403: errorResponse('The caller may not use this operation or this resource.'),
+  404: errorResponse('The resource does not exist or is not visible to the caller.'),
+  409: errorResponse('Conflicts with existing state (duplicate, reused idempotency key).'),
+  422: errorResponse('Well-formed, but the current state does not allow it.'),
+  500: errorResponse('Something failed on our side; the requestId helps us find it.'),
+} as const;
+
+/** Turns zod issues into field-named issues: `customFields.size: Expected number`. */
+export function fieldIssuesFromZod(error: ZodError, prefix?: string): FieldIssue[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    const field = [prefix, path].filter(Boolean).join('.') || prefix || 'body';
+    return { field, reason: issue.message };
+  });
+}
+
+const TARGET_PREFIX: Record<string, string | undefined> = {
+  json: undefined,
+  form: undefined,
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'cookie',
+};
+
+/** defaultHook of the OpenAPIHono app: a failed request validation becomes a ValidationError. */
+export function validationHook(result: { success: boolean; error?: unknown; target: string }): void {
+  if (result.success) return;
+  throw new ValidationError(fieldIssuesFromZod(result.error as ZodError, TARGET_PREFIX[result.target]));
+}
+
+export function errorBody(code: string, message: string, requestId: string, details?: unknown): ErrorEnvelope {
+  return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } };
+}
+
+/** app.onError: every failure leaves through here, in the one envelope. */
+export function handleError(err: Error, c: Context<AppEnv>): Response {
+  const requestId = c.get('requestId') ?? 'unknown';
+  if (err instanceof DomainError) {
+    const status = statusForCode(err.code);
+    return c.json(errorBody(err.code, err.message, requestId, err.details), status);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    if (status === 400 && /malformed json/i.test(err.message)) {
+      return c.json(errorBody('malformed_json', 'The request body is not valid JSON.', requestId), 400);
+    }
+    const code = STATUS_CODE_NAMES[status] ?? 'http_error';
+    return c.json(errorBody(code, err.message || code, requestId), status as ContentfulStatusCode);
+  }
+  const logger = c.get('logger');
+  logger?.error({ err }, 'unhandled error');
+  return c.json(errorBody('internal_error', 'Something went wrong on our side. Quote the requestId if you contact support.', requestId), 500);
+}
+
+const STATUS_CODE_NAMES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+export function notFoundHandler(c: Context<AppEnv>): Response {
+  return c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, c.get('requestId') ?? 'unknown'), 404);
+}

@@ -1,0 +1,50 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppDeps, AppEnv } from './api/env.js';
+import { handleError, notFoundHandler, validationHook } from './api/errors.js';
+import { docsPage } from './api/docs-page.js';
+import { requestContext } from './api/middleware/request-context.js';
+import { registerRoutes } from './api/routes/index.js';
+import { PayloadTooLargeError } from './errors.js';
+
+export type { AppDeps } from './api/env.js';
+export type App = OpenAPIHono<AppEnv>;
+
+const JSON_BODY_LIMIT = 1024 * 1024;
+// Member imports stream files far larger than any JSON body.
+const LARGE_BODY_PATHS = /\/imports(\/|$)/;
+
+/** The one Hono app factory, used by the server and by the tests. */
+export function newApp(deps: AppDeps): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(requestContext(deps));
+  app.use(async (c, next) => {
+    if (LARGE_BODY_PATHS.test(c.req.path)) return next();
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => {
+        throw new PayloadTooLargeError(JSON_BODY_LIMIT);
+      },
+    })(c, next);
+  });
+  app.onError(handleError);
+  app.notFound(notFoundHandler);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An access token from POST /v1/auth/login, or a merchant API key (trl_...).',
+  });
+  registerRoutes(app);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Trellis API',
+      version: '0.1.0',
+      description: 'Affiliate and referral network: programs, members, tiers, points, links, commissions and a verifiable log.',
+    },
+  });
+  app.get('/docs', (c) => c.html(docsPage));
+  return app;
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import { randomBase62 } from '../../../db/ids.js';
+import { apiKeys } from '../../../db/schema/index.js';
+import { withTransaction, type ServiceContext } from '../../context.js';
+import { NotFoundError } from '../../errors.js';
+import type { Actor } from './actor.js';
+import { recordAudit } from '../audit.js';
+import { loadProgramInScope } from './scope.js';
+
+const SECRET_PREFIX = 'trl_';
+
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export const looksLikeApiKey = (token: string) => token.startsWith(SECRET_PREFIX);
+
+export type ApiKeyView = {
+  id: string;
+  programId: string;
+  name: string;
+  prefix: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+};
+
+const toView = (r: typeof apiKeys.$inferSelect): ApiKeyView => ({
+  id: r.id,
+  programId: r.programId,
+  name: r.name,
+  prefix: r.prefix,
+  createdAt: r.createdAt,
+  lastUsedAt: r.lastUsedAt,
+  revokedAt: r.revokedAt,
+});
+
+/**
+ * Creates a merchant API key for one program. The secret is returned this once; only its SHA-256
+ * is stored (the secret has ~238 bits of entropy, so a fast hash is enough).
+ */
+export async function createApiKey(ctx: ServiceContext, input: { programId: string; name: string }) {
+  return withTransaction(ctx, async (tx) => {
+    const program = await loadProgramInScope(tx, input.programId);
+    const secret = SECRET_PREFIX + randomBase62(40);
+    const [row] = await tx.db
+      .insert(apiKeys)
+      .values({
+        tenantId: program.tenantId,
+        programId: program.id,
+        name: input.name,
+        prefix: secret.slice(0, 12),
+        secretHash: hashSecret(secret),
+        createdBy: tx.actor.kind === 'user' ? tx.actor.userId : null,
+      })
+      .returning();
+    await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'api_key.created', entityType: 'api_key', entityId: row!.id, after: toView(row!) });
+    return { ...toView(row!), secret };
+  });
+}
+
+export async function listApiKeys(ctx: ServiceContext, programId: string): Promise<ApiKeyView[]> {
+  await loadProgramInScope(ctx, programId);
+  const rows = await ctx.db.select().from(apiKeys).where(eq(apiKeys.programId, programId)).orderBy(desc(apiKeys.createdAt));
+  return rows.map(toView);
+}
+
+export async function revokeApiKey(ctx: ServiceContext, input: { programId: string; keyId: string }): Promise<ApiKeyView> {
+  return withTransaction(ctx, async (tx) => {
+    const program = await loadProgramInScope(tx, input.programId);
+    const [existing] = await tx.db
+      .select()
+      .from(apiKeys)
+      .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.programId, program.id)));
+    if (!existing) throw new NotFoundError('API key', input.keyId);
+    if (existing.revokedAt) return toView(existing);
+    const [row] = await tx.db.update(apiKeys).set({ revokedAt: tx.clock() }).where(eq(apiKeys.id, existing.id)).returning();
+    await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'api_key.revoked', entityType: 'api_key', entityId: existing.id, before: toView(existing), after: toView(row!) });
+    return toView(row!);
+  });
+}
+
+/** Resolves a presented secret to its actor, or undefined when unknown or revoked. */
+export async function authenticateApiKey(ctx: Pick<ServiceContext, 'db' | 'clock'>, secret: string): Promise<Actor | undefined> {
+  const [row] = await ctx.db
+    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, programId: apiKeys.programId, lastUsedAt: apiKeys.lastUsedAt })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.secretHash, hashSecret(secret)), isNull(apiKeys.revokedAt)));
+  if (!row) return undefined;
+  // Write last-used at most once a minute per key, so busy merchant servers do not write on every call.
+  const now = ctx.clock();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await ctx.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+  }
+  return { kind: 'api_key', keyId: row.id, tenantId: row.tenantId, programId: row.programId };
+}

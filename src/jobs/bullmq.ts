@@ -1,0 +1,122 @@
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../context.js';
+import type { Logger } from '../logger.js';
+import { backoffDelay, recordJobFailure } from './failures.js';
+import { jobMap } from './registry.js';
+import type { EnqueueOptions, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
+
+export interface BullmqRunnerOptions {
+  redisUrl: string;
+  /** Key prefix in Redis; tests give each run its own so parallel suites do not share queues. */
+  prefix: string;
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  concurrency: number;
+  backoffMs?: number;
+  definitions?: Record<string, JobDefinition>;
+}
+
+const QUEUE_NAME = 'jobs';
+
+function redisClient(url: string): Redis {
+  // BullMQ needs maxRetriesPerRequest: null for its blocking commands.
+  return new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+/**
+ * BullMQ queues and workers on Redis: many API and worker processes share one queue, scheduled
+ * jobs are de-duplicated by Redis (job schedulers), retries use BullMQ's exponential backoff.
+ */
+export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
+  const definitions: Record<string, JobDefinition> = opts.definitions ?? jobMap;
+  const backoffMs = opts.backoffMs ?? 1000;
+  const log = opts.logger.child({ component: 'jobs', runner: 'bullmq' });
+  const queueConnection = redisClient(opts.redisUrl);
+  const queue = new Queue(QUEUE_NAME, { connection: queueConnection, prefix: opts.prefix });
+  let worker: Worker | undefined;
+  let workerConnection: Redis | undefined;
+
+  async function process(job: Job): Promise<void> {
+    const def = definitions[job.name];
+    if (!def) throw new UnrecoverableError(`Unknown job ${job.name}`);
+    const attempt = job.attemptsMade + 1;
+    const attempts = job.opts.attempts ?? 1;
+    try {
+      const payload = def.payload.parse(job.data);
+      await def.handler(
+        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner },
+        payload,
+        { id: String(job.id), attempt },
+      );
+    } catch (err) {
+      const permanent = err instanceof UnrecoverableError;
+      if (permanent || attempt >= attempts) {
+        await recordJobFailure(opts.db, log, {
+          jobName: job.name,
+          jobId: job.id,
+          payload: job.data,
+          error: err,
+          attempts: attempt,
+          permanent,
+        });
+      }
+      throw err;
+    }
+  }
+
+  const runner: JobRunner = {
+    kind: 'bullmq',
+    async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, eopts?: EnqueueOptions) {
+      const def = definitions[name];
+      if (!def) throw new Error(`Unknown job ${name}`);
+      def.payload.parse(payload);
+      await queue.add(name, payload, {
+        jobId: eopts?.jobId?.replaceAll(':', '_'),
+        delay: eopts?.delayMs,
+        attempts: def.attempts ?? 5,
+        backoff: { type: 'custom' },
+        removeOnComplete: { count: 1000 },
+        removeOnFail: { count: 5000 },
+      });
+    },
+    async startWorkers() {
+      workerConnection = redisClient(opts.redisUrl);
+      worker = new Worker(QUEUE_NAME, process, {
+        connection: workerConnection,
+        prefix: opts.prefix,
+        concurrency: opts.concurrency,
+        settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, backoffMs) },
+      });
+      worker.on('error', (err) => log.error({ err }, 'worker error'));
+      for (const def of Object.values(definitions)) {
+        if (!def.everyMs) continue;
+        await queue.upsertJobScheduler(
+          `schedule:${def.name}`,
+          { every: def.everyMs },
+          { name: def.name, data: {}, opts: { attempts: def.attempts ?? 5, backoff: { type: 'custom' } } },
+        );
+      }
+    },
+    async idle({ timeoutMs = 30_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        if (Object.values(counts).every((n) => n === 0)) return;
+        if (Date.now() > deadline) throw new Error(`jobs not idle after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      // Worker.close() waits for running jobs to finish before resolving.
+      await worker?.close();
+      await queue.close();
+      for (const c of [queueConnection, workerConnection]) {
+        if (c && c.status !== 'end') await c.quit().catch(() => c.disconnect());
+      }
+    },
+  };
+  return runner;
+}

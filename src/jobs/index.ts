@@ -1,0 +1,25 @@
+import type { Db } from '../../db/client.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../context.js';
+import type { Logger } from '../logger.js';
+import { createBullmqRunner } from './bullmq.js';
+import { createInProcessRunner } from './in-process.js';
+import type { JobRunner } from './types.js';
+
+export type { JobQueue, JobRunner, JobName, JobPayload } from './types.js';
+
+/** BullMQ when REDIS_URL is set, otherwise the in-process runner. Same handlers either way. */
+export function createJobRunner(
+  config: Pick<Config, 'REDIS_URL' | 'JOBS_QUEUE_PREFIX' | 'JOBS_CONCURRENCY'>,
+  deps: { db: Db; logger: Logger; clock: Clock; backoffMs?: number },
+): JobRunner {
+  if (config.REDIS_URL) {
+    return createBullmqRunner({
+      redisUrl: config.REDIS_URL,
+      prefix: config.JOBS_QUEUE_PREFIX,
+      concurrency: config.JOBS_CONCURRENCY,
+      ...deps,
+    });
+  }
+  return createInProcessRunner({ concurrency: config.JOBS_CONCURRENCY, ...deps });
+}

@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../context.js';
+import type { Logger } from '../logger.js';
+import type { JobMap } from './registry.js';
+
+export type JobName = keyof JobMap & string;
+export type JobPayload<N extends JobName> = z.input<JobMap[N]['payload']>;
+
+export interface EnqueueOptions {
+  /** Deduplication: a job with the same id that is still waiting or running is not added twice. */
+  jobId?: string;
+  delayMs?: number;
+}
+
+/** The typed door to background work. Same interface in-process and on BullMQ. */
+export interface JobQueue {
+  enqueue<N extends JobName>(name: N, payload: JobPayload<N>, opts?: EnqueueOptions): Promise<void>;
+}
+
+/** What a job handler gets: no actor (jobs act as the system), the database and a way to chain jobs. */
+export interface JobDeps {
+  db: Db;
+  logger: Logger;
+  clock: Clock;
+  jobs: JobQueue;
+}
+
+export interface JobMeta {
+  id: string;
+  attempt: number;
+}
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  // A method signature (not a property) so the map can hold handlers of different payload types.
+  handler(deps: JobDeps, payload: z.output<S>, meta: JobMeta): Promise<void>;
+  /** Runs on a schedule (every N ms) with an empty payload, in one worker at a time. */
+  everyMs?: number;
+  /** Attempts before the failure is recorded; default 5. */
+  attempts?: number;
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}
+
+/** A queue that also processes: start consuming, wait for quiet (tests), and drain on shutdown. */
+export interface JobRunner extends JobQueue {
+  readonly kind: 'in-process' | 'bullmq';
+  /** Start processing jobs and scheduling repeat jobs. An API-only process never calls this. */
+  startWorkers(): Promise<void>;
+  /** Resolves when nothing is waiting, delayed (within `maxDelayMs`) or running. */
+  idle(opts?: { timeoutMs?: number }): Promise<void>;
+  /** Stop taking jobs, let running ones finish, release connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '../db/client.js';
+import { applyMigrations } from '../db/migrate.js';
+import type { Config } from './config.js';
+import { systemClock, type Clock } from './context.js';
+import { TokenService } from './core/auth/tokens.js';
+import { createJobRunner } from './jobs/index.js';
+import type { JobRunner } from './jobs/types.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** The long-lived pieces a process is made of; server.ts and worker.ts build one each. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  database: Database;
+  jobs: JobRunner;
+  tokens: TokenService;
+  healthCheck(): Promise<void>;
+}
+
+/** config -> database (migrated) -> jobs. The caller decides whether this process runs workers. */
+export async function createRuntime(config: Config, opts: { logger?: Logger; clock?: Clock } = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? systemClock;
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  logger.info({ driver: database.driver }, 'database opened');
+  await applyMigrations(database);
+  const jobs = createJobRunner(config, { db: database.db, logger, clock });
+  const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS);
+  await tokens.init();
+  return {
+    config,
+    logger,
+    clock,
+    database,
+    jobs,
+    tokens,
+    healthCheck: async () => {
+      await database.db.execute(sql`select 1`);
+    },
+  };
+}
+
+/** Jobs first (they finish their work on the database), then the database. */
+export async function closeRuntime(rt: Runtime): Promise<void> {
+  await rt.jobs.close();
+  await rt.database.close();
+}
+
+/** Runs `stop` once on SIGTERM/SIGINT, bounded by a timeout, then exits. */
+export function onShutdownSignal(logger: Logger, timeoutMs: number, stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    stop()
+      .then(() => {
+        logger.info('shutdown complete');
+        process.exit(0);
+      })
+      .catch((err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', handler);
+  process.on('SIGINT', handler);
+}

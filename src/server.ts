@@ -1,0 +1,56 @@
+import { serve } from '@hono/node-server';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { newApp } from './app.js';
+import { loadConfigOrExit } from './config.js';
+import { seedDemoIfEmpty } from '../db/seed/demo.js';
+import { closeRuntime, createRuntime, onShutdownSignal } from './runtime.js';
+
+// boot: config -> database -> jobs -> app -> listen; graceful shutdown.
+const config = loadConfigOrExit();
+const rt = await createRuntime(config);
+const { logger } = rt;
+
+// Without Redis this is the only process, so it runs the jobs too; with Redis, workers normally
+// run apart (`npm run worker`) unless RUN_WORKERS asks for both in one process.
+if (!config.REDIS_URL || config.RUN_WORKERS) await rt.jobs.startWorkers();
+
+const app = newApp({
+  config,
+  db: rt.database.db,
+  logger,
+  clock: rt.clock,
+  jobs: rt.jobs,
+  tokens: rt.tokens,
+  healthCheck: rt.healthCheck,
+});
+
+const demo = await seedDemoIfEmpty({ db: rt.database.db, logger, clock: rt.clock, jobs: rt.jobs }, config);
+
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
+  logger.info({ url: base, driver: rt.database.driver, jobs: rt.jobs.kind }, 'Trellis is listening');
+  const lines = [
+    '',
+    `  Trellis is running at ${base}`,
+    `  API reference:   ${base}/docs`,
+    `  OpenAPI:         ${base}/openapi.json`,
+    `  Health:          ${base}/healthz`,
+    `  Database:        ${rt.database.driver === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL'}; jobs: ${rt.jobs.kind}`,
+  ];
+  if (demo) {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    const file = join(config.DATA_DIR, 'demo.json');
+    writeFileSync(file, JSON.stringify({ url: base, ...demo }, null, 2) + '\n');
+    lines.push('', '  Demo data (also in ' + file + '):');
+    for (const login of demo.logins) lines.push(`    ${login.role.padEnd(17)} ${login.email} / ${login.password}`);
+    lines.push(`    merchant API key  ${demo.apiKey}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+});
+
+onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
+  // Stop accepting, let in-flight requests finish, then drain jobs and close pools.
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await closeRuntime(rt);
+});
