@@ -51,6 +51,9 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
 
 onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
   // Stop accepting, let in-flight requests finish, then drain jobs and close pools.
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+  await closed;
   await closeRuntime(rt);
 });
