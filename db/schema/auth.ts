@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, jsonb, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, index, jsonb, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { newId } from '../ids.js';
 import { createdAt, timestamps, tstz } from './columns.js';
 import { members } from './members.js';
@@ -80,4 +80,19 @@ export const apiKeys = pgTable(
     revokedAt: tstz('revoked_at'),
   },
   (t) => [uniqueIndex('api_keys_hash_uq').on(t.secretHash), index('api_keys_program_idx').on(t.programId)],
+);
+
+/**
+ * Every login (and password-change) attempt, per normalised email. Counting recent failures here,
+ * rather than in process memory, makes the brute-force brake hold across every API process.
+ */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    id: text('id').primaryKey().$defaultFn(() => newId('lat')),
+    emailNormalized: text('email_normalized').notNull(),
+    succeeded: boolean('succeeded').notNull(),
+    at: tstz('at').notNull().defaultNow(),
+  },
+  (t) => [index('login_attempts_email_at_idx').on(t.emailNormalized, t.at)],
 );

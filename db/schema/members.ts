@@ -55,6 +55,8 @@ export const members = pgTable(
     index('members_program_id_idx').on(t.programId, t.id),
     index('members_program_country_idx').on(t.programId, t.country),
     index('members_referred_by_idx').on(t.referredByMemberId),
+    check('members_country_upper', sql`${t.country} ~ '^[A-Z]{2}$'`),
+    check('members_email_normalized', sql`(${t.email} is null) = (${t.emailNormalized} is null)`),
   ],
 );
 
@@ -78,6 +80,7 @@ export const customFieldDefinitions = pgTable(
   (t) => [
     unique('custom_fields_program_key_uq').on(t.programId, t.key),
     check('custom_fields_key_format', sql`${t.key} ~ '^[a-z][a-z0-9_]{0,62}$'`),
+    check('custom_fields_enum_has_values', sql`${t.type} <> 'enum' or cardinality(${t.enumValues}) > 0`),
   ],
 );
 
@@ -118,5 +121,9 @@ export const memberTags = pgTable(
     tag: text('tag').notNull(),
     ...createdAt,
   },
-  (t) => [primaryKey({ columns: [t.memberId, t.tag] }), index('member_tags_program_tag_idx').on(t.programId, t.tag)],
+  (t) => [
+    primaryKey({ columns: [t.memberId, t.tag] }),
+    index('member_tags_program_tag_idx').on(t.programId, t.tag),
+    check('member_tags_tag_format', sql`${t.tag} ~ '^[a-z0-9][a-z0-9_:-]{0,63}$'`),
+  ],
 );

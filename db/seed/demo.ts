@@ -1,8 +1,38 @@
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
+import { memberOrders, tenants, users } from '../schema/index.js';
 import type { Config } from '../../src/config.js';
-import type { Clock } from '../../src/context.js';
+import { withTransaction, type Clock, type ServiceContext } from '../../src/context.js';
+import { systemActor } from '../../src/core/auth/actor.js';
+import { createApiKey } from '../../src/core/auth/api-keys.js';
+import { recordAudit } from '../../src/core/audit.js';
+import { createAffiliate } from '../../src/core/members/affiliates.js';
+import { createCustomFieldDefinition } from '../../src/core/members/definitions.js';
+import { createMember } from '../../src/core/members/members.js';
+import { addMemberTag } from '../../src/core/members/tags.js';
+import { recordOrder } from '../../src/core/points/orders.js';
+import { redeemPoints } from '../../src/core/points/redeem.js';
+import { refundOrder } from '../../src/core/points/refunds.js';
+import { createProgram } from '../../src/core/programs/service.js';
+import { recomputeProgramSegments } from '../../src/core/segments/recompute.js';
+import { evaluateMemberTier } from '../../src/core/tiers/evaluate.js';
+import { purchaseTier } from '../../src/core/tiers/purchases.js';
+import { createTier } from '../../src/core/tiers/tiers.js';
+import { createUser } from '../../src/core/users/service.js';
 import type { JobQueue } from '../../src/jobs/types.js';
 import type { Logger } from '../../src/logger.js';
+import {
+  DEMO_AFFILIATES,
+  DEMO_CUSTOM_FIELDS,
+  DEMO_MARKETS,
+  DEMO_NEW_MARKET,
+  DEMO_PASSWORD,
+  DEMO_SETTINGS,
+  DEMO_TIERS,
+  DEMO_USERS,
+  demoMembers,
+  type DemoMember,
+} from './demo-data.js';
 
 export interface DemoCredentials {
   logins: { role: string; email: string; password: string }[];
@@ -10,10 +40,125 @@ export interface DemoCredentials {
   programId: string;
 }
 
-/** Seeds the demo program on an empty database (SEED_DEMO=auto). Filled in with the member core. */
-export async function seedDemoIfEmpty(
-  _deps: { db: Db; logger: Logger; clock: Clock; jobs: JobQueue },
-  _config: Config,
-): Promise<DemoCredentials | undefined> {
-  return undefined;
+type SeedDeps = { db: Db; logger: Logger; clock: Clock; jobs: JobQueue };
+
+// Any constant works; every Trellis process sharing a database must use the same one.
+const SEED_LOCK_KEY = 7_372_002;
+const DAY_MS = 86_400_000;
+
+/**
+ * Seeds the demo program at boot. SEED_DEMO=auto: only on an empty database (no tenant at all);
+ * always: unless the demo tenant already exists; never: not at all. Processes booting together
+ * queue on an advisory lock and check inside the same transaction, so exactly one seeds.
+ */
+export async function seedDemoIfEmpty(deps: SeedDeps, config: Pick<Config, 'SEED_DEMO'>): Promise<DemoCredentials | undefined> {
+  if (config.SEED_DEMO === 'never') return undefined;
+  const started = Date.now();
+  const ctx: ServiceContext = { ...deps, actor: systemActor('demo seed') };
+  const result = await withTransaction(ctx, async (tx) => {
+    await tx.db.execute(sql`select pg_advisory_xact_lock(${SEED_LOCK_KEY})`);
+    if (config.SEED_DEMO === 'auto') {
+      const [any] = await tx.db.select({ id: tenants.id }).from(tenants).limit(1);
+      if (any) return undefined;
+    }
+    const [existing] = await tx.db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, DEMO_USERS.admin.email));
+    if (existing) return undefined;
+    return await seedDemo(tx);
+  });
+  if (result) deps.logger.info({ programId: result.programId, ms: Date.now() - started }, 'demo data seeded');
+  return result;
+}
+
+/** Builds the whole demo through the domain services, inside the caller's transaction. */
+async function seedDemo(tx: ServiceContext): Promise<DemoCredentials> {
+  const now = tx.clock();
+  // No tenant service exists (tenants are made by operators), so the tenant is inserted directly.
+  const [tenant] = await tx.db.insert(tenants).values({ name: 'Demo Merchant' }).returning();
+  await recordAudit(tx, { tenantId: tenant!.id, action: 'tenant.created', entityType: 'tenant', entityId: tenant!.id, after: { name: tenant!.name } });
+
+  const program = await createProgram(tx, {
+    tenantId: tenant!.id,
+    name: 'Demo Shoes & Bags',
+    payoutCurrency: 'EUR',
+    defaultLocale: 'en',
+    settings: DEMO_SETTINGS,
+    markets: DEMO_MARKETS,
+  });
+  const programId = program.id;
+  for (const field of DEMO_CUSTOM_FIELDS) await createCustomFieldDefinition(tx, programId, field);
+  const tierIds = new Map<string, string>();
+  for (const tier of DEMO_TIERS) tierIds.set(tier.name, (await createTier(tx, { programId, tier })).id);
+
+  const affiliateIds: string[] = [];
+  for (const a of DEMO_AFFILIATES) {
+    const created = await createAffiliate(tx, programId, {
+      member: { name: a.name, email: a.email, country: a.country, locale: a.country === 'BR' ? 'pt-BR' : 'de' },
+      website: a.website,
+      status: a.status,
+    });
+    affiliateIds.push(created.id);
+  }
+
+  const people = demoMembers();
+  const memberIds: string[] = [];
+  for (const [i, person] of people.entries()) memberIds.push(await seedMember(tx, programId, person, i, affiliateIds, now));
+
+  // A partial refund, a Club purchase and tiers from the history, so every screen has something.
+  const refundedIdx = people.findIndex((p) => p.archetype === 'returning' && p.country === 'DE');
+  await refundFirstOrder(tx, programId, memberIds[refundedIdx]!, refundedIdx);
+  const clubIdx = people.findIndex((p) => p.archetype === 'big_spender' && p.country === 'DE');
+  await purchaseTier(tx, { programId, memberId: memberIds[clubIdx]!, tierId: tierIds.get('Club')!, idempotencyKey: 'demo-club-1', paymentReference: 'demo-payment-1' });
+  for (const memberId of [...affiliateIds, ...memberIds]) await evaluateMemberTier(tx, { programId, memberId });
+  await recomputeProgramSegments(tx, programId);
+
+  const memberLoginIdx = people.findIndex((p) => p.archetype === 'loyal' && p.country === 'DE');
+  const tenantId = tenant!.id;
+  const password = DEMO_PASSWORD;
+  await createUser(tx, { tenantId, ...DEMO_USERS.admin, password, role: 'admin' });
+  await createUser(tx, { tenantId, ...DEMO_USERS.manager, password, role: 'regional_manager', countries: [DEMO_NEW_MARKET] });
+  await createUser(tx, { tenantId, ...DEMO_USERS.affiliate, password, role: 'affiliate', programId, memberId: affiliateIds[0]! });
+  await createUser(tx, { tenantId, ...DEMO_USERS.member, password, role: 'member', programId, memberId: memberIds[memberLoginIdx]! });
+  const apiKey = await createApiKey(tx, { programId, name: 'Demo merchant server' });
+
+  return {
+    logins: [
+      { role: 'admin', email: DEMO_USERS.admin.email, password },
+      { role: 'regional_manager', email: DEMO_USERS.manager.email, password },
+      { role: 'affiliate', email: DEMO_USERS.affiliate.email, password },
+      { role: 'member', email: DEMO_USERS.member.email, password },
+    ],
+    apiKey: apiKey.secret,
+    programId,
+  };
+}
+
+async function seedMember(tx: ServiceContext, programId: string, person: DemoMember, index: number, affiliateIds: string[], now: Date): Promise<string> {
+  const member = await createMember(tx, programId, {
+    name: person.name,
+    email: person.email,
+    country: person.country,
+    locale: person.locale,
+    source: 'demo',
+    customFields: person.customFields,
+    ...(person.referredBy !== undefined ? { referredByMemberId: affiliateIds[person.referredBy]! } : {}),
+  });
+  const currency = DEMO_MARKETS.find((m) => m.country === person.country)!.currency;
+  const oldestFirst = [...person.orders].sort((a, b) => b.daysAgo - a.daysAgo);
+  for (const [k, order] of oldestFirst.entries()) {
+    const at = new Date(now.getTime() - order.daysAgo * DAY_MS);
+    // The order's points are earned as of the order date, so their lots age like real ones.
+    await recordOrder({ ...tx, clock: () => at }, { programId, memberId: member.id, externalId: `demo-${index + 1}-${k + 1}`, amount: order.amount, currency, occurredAt: at });
+  }
+  if (person.redeem) await redeemPoints(tx, { programId, memberId: member.id, points: person.redeem, idempotencyKey: `demo-redeem-${index + 1}`, reason: 'Voucher' });
+  for (const tag of person.tags) await addMemberTag(tx, programId, member.id, tag);
+  return member.id;
+}
+
+async function refundFirstOrder(tx: ServiceContext, programId: string, memberId: string, index: number): Promise<void> {
+  const [order] = await tx.db
+    .select()
+    .from(memberOrders)
+    .where(and(eq(memberOrders.programId, programId), eq(memberOrders.externalId, `demo-${index + 1}-1`)));
+  if (!order) return;
+  await refundOrder(tx, { programId, memberId, orderId: order.id, amount: Math.floor(order.amount / 2), idempotencyKey: `demo-refund-${index + 1}` });
 }

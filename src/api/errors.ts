@@ -19,6 +19,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   invalid_credentials: 401,
   invalid_api_key: 401,
   forbidden: 403,
+  account_disabled: 403,
   out_of_scope: 403,
   not_found: 404,
   conflict: 409,
@@ -68,11 +69,13 @@ export const errorResponses = {
 
 /** Turns zod issues into field-named issues: `customFields.size: Expected number`. */
 export function fieldIssuesFromZod(error: ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    const field = [prefix, path].filter(Boolean).join('.') || prefix || 'body';
-    return { field, reason: issue.message };
-  });
+  const named = (path: PropertyKey[]) => [prefix, path.map(String).join('.')].filter(Boolean).join('.') || prefix || 'body';
+  return error.issues.flatMap((issue) =>
+    // Strict objects report unknown keys on the parent; name each key so the caller sees which one.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: named([...issue.path, key]), reason: 'is not a known field' }))
+      : [{ field: named(issue.path), reason: issue.message }],
+  );
 }
 
 const TARGET_PREFIX: Record<string, string | undefined> = {

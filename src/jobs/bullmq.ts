@@ -103,9 +103,15 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     async idle({ timeoutMs = 30_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-        if (Object.values(counts).every((n) => n === 0)) return;
-        if (Date.now() > deadline) throw new Error(`jobs not idle after ${timeoutMs} ms: ${JSON.stringify(counts)}`);
+        const { delayed: delayedTotal = 0, ...counts } = await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
+        // A job scheduler (everyMs) always keeps its next run delayed; like the in-process
+        // runner's timers, that is not work in hand. Delayed retries and delayMs jobs are.
+        // Counted from the total: getDelayed() leaves out a job whose delay is over but which
+        // no worker has picked up yet, and idle would return just before it runs.
+        const schedulerRuns = (await queue.getDelayed()).filter((job) => job.repeatJobKey).length;
+        const delayed = Math.max(0, delayedTotal - schedulerRuns);
+        if (delayed === 0 && Object.values(counts).every((n) => n === 0)) return;
+        if (Date.now() > deadline) throw new Error(`jobs not idle after ${timeoutMs} ms: ${JSON.stringify({ ...counts, delayed })}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -1,9 +1,24 @@
+import { pruneLoginAttemptsJob } from '../core/auth/jobs/prune-login-attempts.js';
+import { importMembersJob } from '../core/members/jobs/import-members.js';
+import { expirePointsLotsJob } from '../core/points/jobs/expire-lots.js';
+import { releasePendingPointsJob } from '../core/points/jobs/release-pending.js';
+import { recomputeSegmentsJob } from '../core/segments/jobs/recompute-segments.js';
+import { evaluateDowngradesJob } from '../core/tiers/jobs/evaluate-downgrades.js';
+import { evaluateMemberTierJob } from '../core/tiers/jobs/evaluate-member.js';
 import type { JobDefinition } from './types.js';
 
 /**
  * The typed job map: every background job Trellis runs, by name. Handlers live in their domain
  * folders (`src/core/points/jobs/...`); this file only lists them.
  */
-export const jobMap = {} satisfies Record<string, JobDefinition>;
+export const jobMap = {
+  'auth.prune-login-attempts': pruneLoginAttemptsJob,
+  'members.import': importMembersJob,
+  'points.release-pending': releasePendingPointsJob,
+  'points.expire-lots': expirePointsLotsJob,
+  'segments.recompute': recomputeSegmentsJob,
+  'tiers.evaluate-member': evaluateMemberTierJob,
+  'tiers.evaluate-downgrades': evaluateDowngradesJob,
+} satisfies Record<string, JobDefinition>;
 
 export type JobMap = typeof jobMap;

@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import { randomBase62 } from '../../../db/ids.js';
 import { apiKeys } from '../../../db/schema/index.js';
 import { withTransaction, type ServiceContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from './actor.js';
 import { recordAudit } from '../audit.js';
-import { loadProgramInScope } from './scope.js';
+import { pageLimit, toPage, type Page, type PageInput } from '../pagination.js';
+import { parseInput } from '../validation.js';
+import { assertTenantAdmin, loadProgramInScope } from './scope.js';
 
 const SECRET_PREFIX = 'trl_';
+
+const ApiKeyCreateInputSchema = z.object({ programId: z.string().min(1), name: z.string().trim().min(1).max(100) });
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -38,9 +43,11 @@ const toView = (r: typeof apiKeys.$inferSelect): ApiKeyView => ({
  * Creates a merchant API key for one program. The secret is returned this once; only its SHA-256
  * is stored (the secret has ~238 bits of entropy, so a fast hash is enough).
  */
-export async function createApiKey(ctx: ServiceContext, input: { programId: string; name: string }) {
+export async function createApiKey(ctx: ServiceContext, raw: { programId: string; name: string }) {
+  const input = parseInput(ApiKeyCreateInputSchema, raw);
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgramInScope(tx, input.programId);
+    assertTenantAdmin(tx.actor, program.tenantId);
     const secret = SECRET_PREFIX + randomBase62(40);
     const [row] = await tx.db
       .insert(apiKeys)
@@ -58,15 +65,23 @@ export async function createApiKey(ctx: ServiceContext, input: { programId: stri
   });
 }
 
-export async function listApiKeys(ctx: ServiceContext, programId: string): Promise<ApiKeyView[]> {
-  await loadProgramInScope(ctx, programId);
-  const rows = await ctx.db.select().from(apiKeys).where(eq(apiKeys.programId, programId)).orderBy(desc(apiKeys.createdAt));
-  return rows.map(toView);
+export async function listApiKeys(ctx: ServiceContext, programId: string, page: PageInput = {}): Promise<Page<ApiKeyView>> {
+  const program = await loadProgramInScope(ctx, programId);
+  assertTenantAdmin(ctx.actor, program.tenantId);
+  const { limit, fetch, cursor } = pageLimit(page);
+  const rows = await ctx.db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.programId, program.id), cursor ? gt(apiKeys.id, cursor) : undefined))
+    .orderBy(apiKeys.id)
+    .limit(fetch);
+  return toPage(rows, limit, toView);
 }
 
 export async function revokeApiKey(ctx: ServiceContext, input: { programId: string; keyId: string }): Promise<ApiKeyView> {
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgramInScope(tx, input.programId);
+    assertTenantAdmin(tx.actor, program.tenantId);
     const [existing] = await tx.db
       .select()
       .from(apiKeys)

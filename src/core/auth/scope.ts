@@ -53,11 +53,14 @@ export function memberVisibleTo(actor: Actor, member: Pick<Member, 'id' | 'progr
 
 /** The member, if the actor may see it; NotFoundError otherwise. */
 export async function loadMemberInScope(ctx: ServiceContext, programId: string, memberId: string): Promise<{ program: Program; member: Member }> {
-  const program = await loadProgramInScope(ctx, programId);
-  const [member] = await ctx.db
-    .select()
-    .from(members)
-    .where(and(eq(members.id, memberId), eq(members.programId, program.id)));
+  // One round trip for both rows: this sits on hot paths such as every points ledger write.
+  const [row] = await ctx.db
+    .select({ program: programs, member: members })
+    .from(programs)
+    .leftJoin(members, and(eq(members.id, memberId), eq(members.programId, programs.id)))
+    .where(eq(programs.id, programId));
+  if (!row || !programVisibleTo(ctx.actor, row.program)) throw new NotFoundError('Program', programId);
+  const { program, member } = row;
   if (!member || !memberVisibleTo(ctx.actor, member, program)) throw new NotFoundError('Member', memberId);
   return { program, member };
 }
@@ -88,4 +91,14 @@ export function assertStaff(actor: Actor): void {
   if (actor.kind === 'user' && (actor.role === 'affiliate' || actor.role === 'member')) {
     throw new ForbiddenError();
   }
+}
+
+/**
+ * Tenant-wide administration (users, programs): admins only. Returns the tenant acted on; the
+ * system actor (seed, CLI) names it explicitly.
+ */
+export function assertTenantAdmin(actor: Actor, systemTenantId?: string): string {
+  if (actor.kind === 'user' && actor.role === 'admin') return actor.tenantId;
+  if (actor.kind === 'system' && systemTenantId) return systemTenantId;
+  throw new ForbiddenError('Only an administrator of the tenant may do this.');
 }

@@ -1,0 +1,27 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { PasswordChangeInputSchema } from '../../../core/users/input.js';
+import { changeOwnPassword } from '../../../core/users/service.js';
+import type { AppEnv } from '../../env.js';
+import { defineRoute, serviceContext } from '../../openapi.js';
+
+export const changePasswordRoute = defineRoute({
+  method: 'post',
+  path: '/v1/auth/password',
+  operationId: 'changePassword',
+  tags: ['Auth'],
+  summary: 'Change your own password',
+  description: 'Needs the current password; a wrong one is a 400 naming `currentPassword` and counts towards the login brake. Existing tokens stay valid until they expire.',
+  access: ['admin', 'regional_manager', 'affiliate', 'member'],
+  request: { body: { required: true, content: { 'application/json': { schema: PasswordChangeInputSchema } } } },
+  responses: {
+    204: { description: 'The password is changed.' },
+    429: { description: 'Too many failed attempts.' },
+  },
+});
+
+export function registerChangePassword(app: OpenAPIHono<AppEnv>) {
+  app.openapi(changePasswordRoute, async (c) => {
+    await changeOwnPassword(serviceContext(c), c.req.valid('json'));
+    return c.body(null, 204);
+  });
+}

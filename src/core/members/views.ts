@@ -1,0 +1,64 @@
+import type { affiliateProfiles, customFieldDefinitions, members } from '../../../db/schema/index.js';
+
+/** JSON shapes the API returns: timestamps as ISO strings, nothing internal (emailNormalized). */
+type MemberRow = typeof members.$inferSelect;
+type ProfileRow = typeof affiliateProfiles.$inferSelect;
+type DefinitionRow = typeof customFieldDefinitions.$inferSelect;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function memberView(m: MemberRow, tags: string[]) {
+  return {
+    id: m.id,
+    programId: m.programId,
+    externalId: m.externalId,
+    name: m.name,
+    email: m.email,
+    phone: m.phone,
+    birthday: m.birthday,
+    country: m.country,
+    locale: m.locale,
+    source: m.source,
+    status: m.status,
+    customFields: m.customFields,
+    tierId: m.tierId,
+    tierAchievedAt: iso(m.tierAchievedAt),
+    tierExpiresAt: iso(m.tierExpiresAt),
+    referredByMemberId: m.referredByMemberId,
+    tags,
+    createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
+  };
+}
+export type MemberView = ReturnType<typeof memberView>;
+
+export function affiliateProfileView(p: ProfileRow) {
+  return {
+    status: p.status,
+    statusReason: p.statusReason,
+    website: p.website,
+    payoutDetails: p.payoutDetails,
+    decidedAt: iso(p.decidedAt),
+    decidedBy: p.decidedBy,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+
+export function affiliateView(m: MemberRow, p: ProfileRow, tags: string[]) {
+  return { ...memberView(m, tags), affiliate: affiliateProfileView(p) };
+}
+export type AffiliateView = ReturnType<typeof affiliateView>;
+
+export function customFieldDefinitionView(d: DefinitionRow) {
+  return {
+    key: d.key,
+    label: d.label,
+    type: d.type,
+    required: d.required,
+    enumValues: d.enumValues,
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+  };
+}
+export type CustomFieldDefinitionView = ReturnType<typeof customFieldDefinitionView>;

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import type { ServiceContext } from '../../context.js';
+import { recordAudit } from '../audit.js';
+import { assertStaff, loadMemberInScope } from '../auth/scope.js';
+import { parseInput } from '../validation.js';
+import { addMonths } from './calculations.js';
+import { id, idempotencyKey, reasonText, referenceText } from './input.js';
+import { applyEntry, ledgerWrite } from './ledger.js';
+import { drawPoints } from './redeem.js';
+import { pointsSettings } from './settings.js';
+import { requestHash, type PointsEntryView } from './views.js';
+
+const adjustInput = z.object({
+  programId: id,
+  memberId: id,
+  points: z
+    .number()
+    .int('must be a whole number of points')
+    .min(-1_000_000_000_000)
+    .max(1_000_000_000_000)
+    .refine((v) => v !== 0, 'must not be zero'),
+  idempotencyKey,
+  reason: reasonText,
+  reference: referenceText.optional(),
+});
+export type AdjustPointsInput = z.input<typeof adjustInput>;
+
+/**
+ * A manual correction. Positive: a new lot, available at once, expiring like earned points (it
+ * does not count as earned for lifetime totals). Negative: drawn like a redemption, never below zero.
+ */
+export async function adjustPoints(ctx: ServiceContext, raw: AdjustPointsInput): Promise<PointsEntryView> {
+  const input = parseInput(adjustInput, raw);
+  assertStaff(ctx.actor);
+  const { program, member } = await loadMemberInScope(ctx, input.programId, input.memberId);
+  const settings = pointsSettings(program);
+  const hash = requestHash({ op: 'adjust', memberId: member.id, points: input.points, reason: input.reason, reference: input.reference });
+  return await ledgerWrite(ctx, {
+    programId: program.id,
+    memberId: member.id,
+    idempotencyKey: input.idempotencyKey,
+    requestHash: hash,
+    run: async (tx, account) => {
+      const now = tx.clock();
+      const base = { programId: program.id, memberId: member.id, idempotencyKey: input.idempotencyKey, requestHash: hash, reason: input.reason, reference: input.reference };
+      let written;
+      if (input.points > 0) {
+        const expiresAt = settings.expiryMonths === null ? null : addMonths(now, settings.expiryMonths);
+        written = await applyEntry(tx.db, tx.actor, now, {
+          ...base,
+          kind: 'adjust',
+          amount: input.points,
+          availableAt: now,
+          expiresAt,
+          newLot: { amount: input.points, availableAt: now, expiresAt, pending: false },
+          account: { available: input.points, pending: 0, lifetimeEarned: 0 },
+        });
+      } else {
+        written = await drawPoints(tx, { ...base, kind: 'adjust', points: -input.points }, account);
+      }
+      if (written) {
+        await recordAudit(tx, {
+          tenantId: program.tenantId,
+          programId: program.id,
+          action: 'points.adjust',
+          entityType: 'points_entry',
+          entityId: written.id,
+          after: { memberId: member.id, points: input.points, reason: input.reason },
+        });
+      }
+      return written;
+    },
+  });
+}

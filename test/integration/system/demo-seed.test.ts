@@ -1,0 +1,84 @@
+import { and, count, eq, isNotNull } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memberOrders, members, memberSegments, memberTags, pointsEntries, programs, tenants, tiers } from '../../../db/schema/index.js';
+import { seedDemoIfEmpty, type DemoCredentials } from '../../../db/seed/demo.js';
+import { createHarness, type Harness } from '../../helpers/harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(async () => h?.close());
+
+let demo: DemoCredentials;
+const deps = () => ({ db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs });
+
+// One database for the file, so the cases run in order: empty -> seeded -> seeded again.
+describe('demo seed', () => {
+  it('does nothing with SEED_DEMO=never', async () => {
+    expect(await seedDemoIfEmpty(deps(), { SEED_DEMO: 'never' })).toBeUndefined();
+    expect((await h.db.select({ n: count() }).from(tenants))[0]!.n).toBe(0);
+  });
+
+  it('seeds an empty database once, with a working demo program', async () => {
+    // Two processes booting at once: exactly one of them seeds.
+    const results = await Promise.all([seedDemoIfEmpty(deps(), { SEED_DEMO: 'auto' }), seedDemoIfEmpty(deps(), { SEED_DEMO: 'auto' })]);
+    const seeded = results.filter((r) => r !== undefined);
+    expect(seeded).toHaveLength(1);
+    demo = seeded[0]!;
+    expect(demo.apiKey).toMatch(/^trl_/);
+    expect(demo.logins.map((l) => l.email)).toEqual([
+      'admin@demo.trellis.test',
+      'manager@demo.trellis.test',
+      'affiliate@demo.trellis.test',
+      'member@demo.trellis.test',
+    ]);
+    await h.jobs.idle();
+
+    const { programId } = demo;
+    const memberCount = (await h.db.select({ n: count() }).from(members).where(eq(members.programId, programId)))[0]!.n;
+    expect(memberCount).toBeGreaterThanOrEqual(30);
+    expect((await h.db.select({ n: count() }).from(memberOrders).where(eq(memberOrders.programId, programId)))[0]!.n).toBeGreaterThan(40);
+    expect((await h.db.select({ n: count() }).from(memberTags).where(eq(memberTags.programId, programId)))[0]!.n).toBeGreaterThan(0);
+    const kinds = await h.db.selectDistinct({ kind: pointsEntries.kind }).from(pointsEntries).where(eq(pointsEntries.programId, programId));
+    expect(kinds.map((k) => k.kind)).toEqual(expect.arrayContaining(['earn', 'redeem']));
+    const tierNames = await h.db.select({ name: tiers.name, kind: tiers.kind }).from(tiers).where(eq(tiers.programId, programId));
+    expect(tierNames).toEqual(expect.arrayContaining([{ name: 'Gold', kind: 'standard' }, { name: 'Club', kind: 'paid' }]));
+    const referred = await h.db.select({ id: members.id }).from(members).where(and(eq(members.programId, programId), isNotNull(members.referredByMemberId)));
+    expect(referred.length).toBeGreaterThan(0);
+    const partlyRefunded = await h.db.select({ id: memberOrders.id }).from(memberOrders).where(and(eq(memberOrders.programId, programId), eq(memberOrders.status, 'partially_refunded')));
+    expect(partlyRefunded).toHaveLength(1);
+
+    // Every member has a segment, and the history spreads them over every segment.
+    const segments = await h.db.selectDistinct({ segment: memberSegments.segment }).from(memberSegments).where(eq(memberSegments.programId, programId));
+    expect(segments.map((s) => s.segment).sort()).toEqual(['at_risk', 'big_spender', 'churned', 'loyal', 'new', 'returning']);
+    expect((await h.db.select({ n: count() }).from(memberSegments).where(eq(memberSegments.programId, programId)))[0]!.n).toBe(memberCount);
+  });
+
+  it('lets every demo user log in and the API key read members', async () => {
+    const [tenant] = await h.db.select().from(tenants).where(eq(tenants.name, 'Demo Merchant'));
+    expect(tenant).toBeDefined();
+    const [program] = await h.db.select().from(programs).where(eq(programs.tenantId, tenant!.id));
+    for (const login of demo.logins) {
+      const res = await h.request('POST', '/v1/auth/login', { body: { email: login.email, password: login.password } });
+      expect(res.status, login.email).toBe(200);
+      expect(res.body.user.role).toBe(login.role);
+    }
+    const list = await h.request('GET', `/v1/programs/${program!.id}/members?limit=5`, { token: demo.apiKey });
+    expect(list.status).toBe(200);
+    expect(list.body.data).toHaveLength(5);
+    // The regional manager looks after the new market (BR) only.
+    const manager = await h.request('POST', '/v1/auth/login', { body: { email: 'manager@demo.trellis.test', password: 'trellis-demo' } });
+    const counts = await h.request('GET', `/v1/programs/${program!.id}/segments`, { token: manager.body.accessToken });
+    expect(counts.status).toBe(200);
+    const total = counts.body.data.reduce((n: number, d: { members: number }) => n + d.members, 0);
+    const br = await h.db.select({ n: count() }).from(members).where(and(eq(members.programId, program!.id), eq(members.country, 'BR')));
+    expect(total).toBe(br[0]!.n);
+  });
+
+  it('does not seed a database that has data, nor twice', async () => {
+    expect(await seedDemoIfEmpty(deps(), { SEED_DEMO: 'auto' })).toBeUndefined();
+    expect(await seedDemoIfEmpty(deps(), { SEED_DEMO: 'always' })).toBeUndefined();
+    expect((await h.db.select({ n: count() }).from(tenants))[0]!.n).toBe(1);
+  });
+});
