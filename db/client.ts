@@ -47,7 +47,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       // mode 'number' in the schema, which is exact below 2^53 minor units.
       connection: { application_name: 'trellis' },
     });
-    const db = drizzlePostgres({ client, schema }) as unknown as Db;
+    const db = drizzlePostgres({ client: preparingClient(client), schema }) as unknown as Db;
     return {
       db,
       driver: 'postgres',
@@ -72,6 +72,39 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
       if (!pg.closed) await pg.close();
     },
   };
+}
+
+/**
+ * drizzle sends every unnamed query unprepared, so PostgreSQL parses and plans each execution of
+ * the same statement again; on hot paths (the points ledger) that planning was most of the
+ * database's CPU. postgres.js caches named prepared statements per connection, keyed by the query
+ * text, and connections are recycled (max_lifetime), which bounds that cache. Queries without
+ * parameters stay on the simple protocol. Set DATABASE_PREPARE=false behind a pooler that cannot
+ * keep prepared statements (PgBouncer in transaction mode).
+ */
+function preparingClient(client: postgres.Sql, prepare = true): postgres.Sql {
+  if (!prepare) return client;
+  const wrap = (sql: postgres.Sql | postgres.TransactionSql): typeof sql => {
+    const unsafe = sql.unsafe.bind(sql);
+    const wrapped = Object.assign(Object.create(Object.getPrototypeOf(sql)), sql) as typeof sql;
+    const target = sql as unknown as (...args: unknown[]) => unknown;
+    const callable = ((...args: unknown[]) => target(...args)) as unknown as typeof sql;
+    Object.assign(callable, wrapped, {
+      unsafe: (query: string, args?: unknown[], options?: { prepare?: boolean }) =>
+        unsafe(query, args as never, { ...options, prepare: Boolean(args && args.length) }),
+    });
+    if ('begin' in sql && typeof sql.begin === 'function') {
+      const begin = sql.begin.bind(sql) as (...a: unknown[]) => Promise<unknown>;
+      Object.assign(callable, {
+        begin: (...a: unknown[]) => {
+          const fn = a[a.length - 1] as (tx: postgres.TransactionSql) => unknown;
+          return begin(...a.slice(0, -1), (tx: postgres.TransactionSql) => fn(wrap(tx) as postgres.TransactionSql));
+        },
+      });
+    }
+    return callable;
+  };
+  return wrap(client) as postgres.Sql;
 }
 
 /**
