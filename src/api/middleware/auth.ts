@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { authenticateApiKey, looksLikeApiKey } from '../../core/auth/api-keys.js';
+import { currentUserActor } from '../../core/auth/current-user.js';
 import { principalOf, type Actor, type Principal } from '../../core/auth/actor.js';
 import { ForbiddenError, UnauthorizedError } from '../../errors.js';
 import type { AppEnv } from '../env.js';
@@ -23,7 +24,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     actor = await authenticateApiKey(deps, credential);
     if (!actor) throw new UnauthorizedError('The API key is unknown or revoked.', 'invalid_api_key');
   } else {
-    actor = await deps.tokens.verify(credential);
+    const fromToken = await deps.tokens.verify(credential);
+    actor = fromToken.kind === 'user' ? await currentUserActor(deps.db, fromToken) : fromToken;
   }
   c.set('actor', actor);
   await next();

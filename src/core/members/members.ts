@@ -5,6 +5,7 @@ import { members } from '../../../db/schema/index.js';
 import { withTransaction, type ServiceContext } from '../../context.js';
 import { ConflictError, ForbiddenError, ValidationError, type FieldIssue } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
+import { enqueueTierEvaluation } from '../tiers/enqueue.js';
 import { recordAudit } from '../audit.js';
 import { assertCountryInScope, assertStaff, loadMemberInScope, loadProgramInScope, type Member, type Program } from '../auth/scope.js';
 import { mergeCustomFields, validateCustomFields } from './custom-fields.js';
@@ -98,6 +99,8 @@ export async function insertMember(tx: ServiceContext, program: Program, input: 
     translateUniqueViolation(err);
   }
   await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'member.created', entityType: 'member', entityId: row.id, after: memberView(row, []) });
+  // A referred signup counts towards the referrer's tier.
+  if (row.referredByMemberId) await enqueueTierEvaluation(tx, { programId: program.id, memberId: row.referredByMemberId });
   return row;
 }
 

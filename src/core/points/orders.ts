@@ -96,8 +96,10 @@ export async function recordOrder(ctx: ServiceContext, raw: RecordOrderInput): P
     if (member.referredByMemberId) await enqueueTierEvaluation(tx, { programId: program.id, memberId: member.referredByMemberId });
     let multiplierBps = 10_000;
     if (member.tierId) {
-      const [tier] = await tx.db.select({ bps: tiers.pointsMultiplierBps }).from(tiers).where(eq(tiers.id, member.tierId));
-      multiplierBps = tier?.bps ?? 10_000;
+      const [tier] = await tx.db.select({ bps: tiers.pointsMultiplierBps, kind: tiers.kind }).from(tiers).where(eq(tiers.id, member.tierId));
+      // A paid tier past its expiry no longer earns its multiplier, even before the hourly job ends it.
+      const lapsed = tier?.kind === 'paid' && (!member.tierExpiresAt || member.tierExpiresAt <= tx.clock());
+      multiplierBps = tier && !lapsed ? tier.bps : 10_000;
     }
     const points = pointsForOrder(input.amount, pointsSettings(program).pointsPerUnit, multiplierBps);
     if (points === 0) return orderView(order, 0);

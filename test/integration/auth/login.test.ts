@@ -50,6 +50,19 @@ describe('POST /v1/auth/login', () => {
     // A token issued before the account was disabled no longer reaches the profile either.
     const me = await h.request('GET', '/v1/auth/me', { token: w.manager.token });
     expect(me.status).toBe(403);
+    // Nor any other route: the account is checked on every request, not when the token expires.
+    const programs = await h.request('GET', `/v1/programs/${w.program.id}`, { token: w.manager.token });
+    expect(programs.status).toBe(403);
+    expect(programs.body.error.code).toBe('account_disabled');
+  });
+
+  it('applies a changed region list to the next request, without a new token', async () => {
+    const w = await createWorld(h);
+    const before = await h.request('GET', `/v1/programs/${w.program.id}/members/${w.member.member.id}`, { token: w.manager.token });
+    expect(before.status).toBe(404); // a US member, outside the manager's DE region
+    await h.db.update(users).set({ countries: ['DE', 'US'] }).where(eq(users.id, w.manager.user.id));
+    const after = await h.request('GET', `/v1/programs/${w.program.id}/members/${w.member.member.id}`, { token: w.manager.token });
+    expect(after.status).toBe(200);
   });
 
   it('brakes an email after repeated failures, even for the right password, until the window passes', async () => {

@@ -98,6 +98,19 @@ describe('tier evaluation', () => {
     expect(await tierOf(referrer)).toBe(ladder.silver.id);
   });
 
+  it('upgrades a referrer at once when a referred friend signs up through the members API', async () => {
+    const w = await createWorld(h);
+    const ladder = await createLadder(h, w.program.id, { silver: { qualification: { match: 'any', referredSignups: 1 } } });
+    const referrer = w.affiliate.member.id;
+    const res = await h.request('POST', `/v1/programs/${w.program.id}/members`, {
+      token: w.apiKey,
+      body: { name: 'Friend', email: `${uniqueKey('friend')}@example.test`, country: 'DE', referredByMemberId: referrer },
+    });
+    expect(res.status).toBe(201);
+    await h.jobs.idle();
+    expect(await tierOf(referrer)).toBe(ladder.silver.id);
+  });
+
   it('collapses a burst of evaluation requests and upgrades once', async () => {
     const w = await createWorld(h);
     const ladder = await createLadder(h, w.program.id);
