@@ -69,39 +69,29 @@ const NameSchema = z.string().trim().max(200).openapi({ example: 'Ada Lovelace' 
 const CustomFieldsSchema = z.record(z.string(), z.unknown()).openapi({ example: { shoe_size: 42 } });
 const MemberIdSchema = z.string().min(1).max(64);
 
-/** POST members. Unknown keys are refused so a typo never silently drops data. */
-export const MemberCreateInputSchema = z
-  .strictObject({
-    name: NameSchema.optional(),
-    email: EmailSchema.nullish(),
-    phone: PhoneSchema.nullish(),
-    birthday: BirthdaySchema.nullish(),
-    country: CountrySchema.nullish(),
-    locale: LocaleSchema.nullish(),
-    source: SourceSchema.optional(),
-    status: z.enum(MEMBER_STATUSES).optional(),
-    externalId: ExternalIdSchema.nullish(),
-    customFields: CustomFieldsSchema.optional(),
-    referredByMemberId: MemberIdSchema.nullish(),
-  })
-  .openapi('MemberCreateInput');
+/** Member attributes as the API takes them; null clears a nullable column. */
+const memberFields = {
+  name: NameSchema.optional(),
+  email: EmailSchema.nullish(),
+  phone: PhoneSchema.nullish(),
+  birthday: BirthdaySchema.nullish(),
+  country: CountrySchema.nullish(),
+  locale: LocaleSchema.nullish(),
+  source: SourceSchema.optional(),
+  status: z.enum(MEMBER_STATUSES).optional(),
+  externalId: ExternalIdSchema.nullish(),
+  customFields: CustomFieldsSchema.optional(),
+  referredByMemberId: MemberIdSchema.nullish(),
+};
 
-/** PATCH members: every key optional; null clears a nullable column; customFields are merged. */
-export const MemberUpdateInputSchema = z
-  .strictObject({
-    name: NameSchema.optional(),
-    email: EmailSchema.nullish(),
-    phone: PhoneSchema.nullish(),
-    birthday: BirthdaySchema.nullish(),
-    country: CountrySchema.nullish(),
-    locale: LocaleSchema.nullish(),
-    source: SourceSchema.optional(),
-    status: z.enum(MEMBER_STATUSES).optional(),
-    externalId: ExternalIdSchema.nullish(),
-    customFields: CustomFieldsSchema.optional(),
-    referredByMemberId: MemberIdSchema.nullish(),
-  })
-  .openapi('MemberUpdateInput');
+/** POST members. Unknown keys are refused so a typo never silently drops data. */
+export const MemberCreateInputSchema = z.strictObject(memberFields).openapi('MemberCreateInput');
+
+/**
+ * PATCH members: the same keys, every one optional; customFields are merged into the stored ones.
+ * A separate schema so the OpenAPI document names the two bodies apart.
+ */
+export const MemberUpdateInputSchema = z.strictObject(memberFields).openapi('MemberUpdateInput');
 
 export type MemberCreateInput = z.infer<typeof MemberCreateInputSchema>;
 export type MemberUpdateInput = z.infer<typeof MemberUpdateInputSchema>;
