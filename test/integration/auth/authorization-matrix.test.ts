@@ -195,4 +195,27 @@ describe('authorization matrix', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it("answers 404 when a member or affiliate guesses another member's id in their own program", async () => {
+    const w = await createWorld(h);
+    const memberReads = (await operations()).filter(
+      (op): op is Operation & { access: Principal[] } => isGuarded(op) && op.method === 'get' && op.pathParams.includes('memberId'),
+    );
+    expect(memberReads.length).toBeGreaterThan(3);
+    // Each of them asks for the other's record; the program is their own, so only row scope can refuse.
+    const guesses = [
+      { principal: 'member' as const, token: w.member.token, otherId: w.affiliate.member.id },
+      { principal: 'affiliate' as const, token: w.affiliate.token, otherId: w.member.member.id },
+    ];
+    const problems: string[] = [];
+    for (const op of memberReads) {
+      for (const { principal, token, otherId } of guesses) {
+        if (!op.access.includes(principal)) continue;
+        const url = fillPath(op.path, { programId: w.program.id, memberId: otherId });
+        const res = await call(op, url, token);
+        if (res.status !== 404) problems.push(`${label(op)} as ${principal}: ${res.status}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 });
