@@ -5,7 +5,8 @@ import { assertStaff, loadMemberInScope } from '../auth/scope.js';
 import { parseInput } from '../validation.js';
 import { addMonths } from './calculations.js';
 import { id, idempotencyKey, reasonText, referenceText } from './input.js';
-import { applyEntry, ledgerWrite } from './ledger.js';
+import { creditPoints } from './earn.js';
+import { ledgerWrite } from './ledger.js';
 import { drawPoints } from './redeem.js';
 import { pointsSettings } from './settings.js';
 import { requestHash, type PointsEntryView } from './views.js';
@@ -40,24 +41,16 @@ export async function adjustPoints(ctx: ServiceContext, raw: AdjustPointsInput):
     memberId: member.id,
     idempotencyKey: input.idempotencyKey,
     requestHash: hash,
-    run: async (tx, account) => {
+    run: async (tx) => {
       const now = tx.clock();
       const base = { programId: program.id, memberId: member.id, idempotencyKey: input.idempotencyKey, requestHash: hash, reason: input.reason, reference: input.reference };
-      let written;
-      if (input.points > 0) {
-        const expiresAt = settings.expiryMonths === null ? null : addMonths(now, settings.expiryMonths);
-        written = await applyEntry(tx.db, tx.actor, now, {
-          ...base,
-          kind: 'adjust',
-          amount: input.points,
-          availableAt: now,
-          expiresAt,
-          newLot: { amount: input.points, availableAt: now, expiresAt, pending: false },
-          account: { available: input.points, pending: 0, lifetimeEarned: 0 },
-        });
-      } else {
-        written = await drawPoints(tx, { ...base, kind: 'adjust', points: -input.points }, account);
-      }
+      const expiresAt = settings.expiryMonths === null ? null : addMonths(now, settings.expiryMonths);
+      const { entry, created } =
+        input.points > 0
+          ? await creditPoints(tx, now, { ...base, kind: 'adjust', points: input.points, availableAt: now, expiresAt, pending: false })
+          : await drawPoints(tx, { ...base, kind: 'adjust', points: -input.points });
+      // Not created: a twin with the same key committed first; ledgerWrite replays it.
+      const written = created ? entry : null;
       if (written) {
         await recordAudit(tx, {
           tenantId: program.tenantId,

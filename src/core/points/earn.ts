@@ -1,4 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { queryRows } from '../../../db/client.js';
+import { newId } from '../../../db/ids.js';
 import type { ServiceContext } from '../../context.js';
 import { ValidationError } from '../../errors.js';
 import { assertStaff, loadMemberInScope } from '../auth/scope.js';
@@ -6,9 +9,10 @@ import { enqueueTierEvaluation } from '../tiers/enqueue.js';
 import { parseInput } from '../validation.js';
 import { addMonths, DAY_MS } from './calculations.js';
 import { id, idempotencyKey, pointsAmount, reasonText, referenceText } from './input.js';
-import { applyEntry, ledgerWrite } from './ledger.js';
+import { actorId } from '../auth/actor.js';
+import { actorType, entryFromJson, int8, replayOrConflict, ts, txt, type EntryJson } from './ledger.js';
 import { pointsSettings } from './settings.js';
-import { requestHash, type PointsEntryView } from './views.js';
+import { entryView, requestHash, type PointsEntryRow, type PointsEntryView } from './views.js';
 
 const earnInput = z.object({
   programId: id,
@@ -22,6 +26,39 @@ const earnInput = z.object({
   expiresAt: z.date().nullable().optional(),
 });
 export type EarnPointsInput = z.input<typeof earnInput>;
+
+export interface CreditOp {
+  programId: string;
+  memberId: string;
+  kind: 'earn' | 'adjust';
+  points: number;
+  idempotencyKey: string;
+  requestHash: string;
+  reason?: string;
+  reference?: string;
+  orderId?: string;
+  availableAt: Date;
+  expiresAt: Date | null;
+  /** Pending until `availableAt`; otherwise available at once. */
+  pending: boolean;
+}
+
+/**
+ * Opens a lot for a positive entry (earn, positive adjustment) in one round trip: the account lock,
+ * the idempotency check and every write happen in the `points_credit` function. Returns the new
+ * entry (created at `now`, the instant its dates were derived from), or the one that already
+ * holds the key (`created: false`).
+ */
+export async function creditPoints(ctx: ServiceContext, now: Date, op: CreditOp): Promise<{ entry: PointsEntryRow; created: boolean }> {
+  const [row] = await queryRows<{ outcome: 'created' | 'existing'; entry: EntryJson }>(
+    ctx.db,
+    sql`select outcome, entry from points_credit(${newId('pte')}, ${newId('ptl')}, ${op.programId}, ${op.memberId},
+          ${op.kind}::points_entry_kind, ${int8(op.points)}, ${op.idempotencyKey}, ${op.requestHash}, ${txt(op.reason)},
+          ${txt(op.reference)}, ${txt(op.orderId)}, ${ts(op.availableAt)}, ${ts(op.expiresAt)}, ${op.pending}::boolean,
+          ${actorType(ctx.actor)}, ${txt(actorId(ctx.actor))}, ${ts(now)})`,
+  );
+  return { entry: entryFromJson(row!.entry), created: row!.outcome === 'created' };
+}
 
 /**
  * Credits points as a new lot: pending for `pendingDays` (program default otherwise), then
@@ -40,7 +77,6 @@ export async function earnPoints(ctx: ServiceContext, raw: EarnPointsInput): Pro
   if (expiresAt && expiresAt.getTime() <= availableAt.getTime()) {
     throw new ValidationError([{ field: 'expiresAt', reason: 'must be after the points become available' }]);
   }
-  const pending = pendingDays > 0;
   const hash = requestHash({
     op: 'earn',
     memberId: member.id,
@@ -51,29 +87,23 @@ export async function earnPoints(ctx: ServiceContext, raw: EarnPointsInput): Pro
     pendingDays: input.pendingDays,
     expiresAt: input.expiresAt,
   });
-  const entry = await ledgerWrite(ctx, {
+  // One statement, atomic on its own; inside a caller's transaction it joins it.
+  const { entry, created } = await creditPoints(ctx, now, {
     programId: program.id,
     memberId: member.id,
+    kind: 'earn',
+    points: input.points,
     idempotencyKey: input.idempotencyKey,
     requestHash: hash,
-    run: (tx) =>
-      applyEntry(tx.db, ctx.actor, now, {
-        programId: program.id,
-        memberId: member.id,
-        kind: 'earn',
-        amount: input.points,
-        idempotencyKey: input.idempotencyKey,
-        requestHash: hash,
-        reason: input.reason,
-        reference: input.reference,
-        orderId: input.orderId,
-        availableAt,
-        expiresAt,
-        newLot: { amount: input.points, availableAt, expiresAt, pending },
-        account: { available: pending ? 0 : input.points, pending: pending ? input.points : 0, lifetimeEarned: input.points },
-      }),
+    reason: input.reason,
+    reference: input.reference,
+    orderId: input.orderId,
+    availableAt,
+    expiresAt,
+    pending: pendingDays > 0,
   });
+  const view = created ? entryView(entry) : replayOrConflict(entry, hash);
   // Earned points can lift the member's tier; evaluated by a job once this write commits.
   await enqueueTierEvaluation(ctx, { programId: program.id, memberId: member.id, reason: input.reason });
-  return entry;
+  return view;
 }

@@ -8,21 +8,19 @@ import { actorId, type Actor } from '../auth/actor.js';
 import { entryView, type PointsEntryKind, type PointsEntryRow, type PointsEntryView } from './views.js';
 
 /**
- * The ledger's write path. Every write, in one transaction:
+ * The ledger's write path. Every write, atomically (in the caller's transaction when there is one):
  *   1. locks (creating lazily) the member's points_accounts row — the one lock that serialises a
- *      member's writes; lots are only ever locked after it, in spend order;
- *   2. reads what it needs (lots) and decides in JS;
- *   3. applies the entry, its lot or allocations, the lot changes and the account deltas in ONE
- *      statement, whose entry insert is `on conflict do nothing`: a concurrent twin with the same
- *      idempotency key makes it a no-op, and the caller replays the winner instead.
- * Few round trips per operation is what keeps the ledger fast under load (see bench/ledger.ts).
+ *      member's writes; lots are only ever locked after it, in spend order — and looks up the
+ *      idempotency key with a fresh snapshot, so a twin that committed while we waited replays;
+ *   2. reads what it needs (lots) and decides;
+ *   3. writes the entry, its lot or allocations, the lot changes and the account deltas; the entry
+ *      insert is `on conflict do nothing`, so a concurrent twin with the same key makes it a no-op
+ *      and the winner is replayed instead.
+ * The hot writes (earn, redeem, adjustments) do all three inside one PL/pgSQL function, one round
+ * trip and one statement (db/migrations/0001_points_ledger_functions.sql); reversals, refunds and
+ * the jobs run the steps from JS through `ledgerWrite`/`lockAccount` and `applyEntry`, on the same
+ * lock and the same SQL helpers. Round trips are what the ledger's throughput is made of (bench/ledger.ts).
  */
-
-export interface AccountState {
-  available: number;
-  pending: number;
-  lifetimeEarned: number;
-}
 
 export interface LotChange {
   lotId: string;
@@ -30,6 +28,7 @@ export interface LotChange {
   delta: number;
 }
 
+/** An entry that changes existing lots (reversal, refund, expiry); lots are opened by `creditPoints`. */
 export interface EntryWrite {
   programId: string;
   memberId: string;
@@ -42,50 +41,43 @@ export interface EntryWrite {
   reference?: string | null;
   reversesEntryId?: string | null;
   orderId?: string | null;
-  availableAt?: Date | null;
-  expiresAt?: Date | null;
-  /** A positive entry that opens a lot (earn, positive adjustment). */
-  newLot?: { amount: number; availableAt: Date; expiresAt: Date | null; pending: boolean };
   lotChanges?: LotChange[];
   account: { available: number; pending: number; lifetimeEarned: number };
 }
 
-const ts = (d: Date | null | undefined) => (d ? sql`${d.toISOString()}::timestamptz` : sql`null::timestamptz`);
-const txt = (v: string | null | undefined) => sql`${v ?? null}::text`;
-const int8 = (v: number) => sql`${v}::int8`;
+export const ts = (d: Date | null | undefined) => (d ? sql`${d.toISOString()}::timestamptz` : sql`null::timestamptz`);
+export const txt = (v: string | null | undefined) => sql`${v ?? null}::text`;
+export const int8 = (v: number) => sql`${v}::int8`;
 
-/** Step 1: locks the member's account row (creating it at zero) and returns its balances. */
-export async function lockAccount(db: Db, programId: string, memberId: string): Promise<AccountState> {
-  const { account } = await lockAccountAndFindKey(db, programId, memberId, null);
-  return account;
+/** Step 1: locks the member's account row, creating it at zero. */
+export async function lockAccount(db: Db, programId: string, memberId: string): Promise<void> {
+  await queryRows(db, sql`select points_lock_account(${programId}, ${memberId})`);
 }
 
-/**
- * Step 1 with the idempotency lookup in the same round trip. The lookup reads the statement's
- * snapshot, taken before any wait for the lock, so a twin that committed meanwhile can be missed
- * here; the entry insert (`on conflict do nothing`) and `keyTaken` catch that case later.
- */
-async function lockAccountAndFindKey(
-  db: Db,
-  programId: string,
-  memberId: string,
-  idempotencyKey: string | null,
-): Promise<{ account: AccountState; existingId: string | null }> {
-  const [row] = await queryRows<{ available: unknown; pending: unknown; lifetime_earned: unknown; existing_id: string | null }>(
-    db,
-    sql`with acct as (
-          insert into points_accounts (member_id, program_id) values (${memberId}, ${programId})
-          on conflict (member_id) do update set updated_at = now()
-          returning available, pending, lifetime_earned)
-        select acct.*, ${
-          idempotencyKey === null
-            ? sql`null::text`
-            : sql`(select id from points_entries where program_id = ${programId} and idempotency_key = ${idempotencyKey})`
-        } as existing_id from acct`,
-  );
+/** A points_entries row as the ledger functions return it (`row_to_json`). */
+export type EntryJson = Record<string, unknown>;
+
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+export function entryFromJson(j: EntryJson): PointsEntryRow {
   return {
-    account: { available: Number(row!.available), pending: Number(row!.pending), lifetimeEarned: Number(row!.lifetime_earned) },
-    existingId: row!.existing_id ?? null,
+    id: j.id as string,
+    programId: j.program_id as string,
+    memberId: j.member_id as string,
+    kind: j.kind as PointsEntryKind,
+    amount: Number(j.amount),
+    shortfall: Number(j.shortfall),
+    idempotencyKey: j.idempotency_key as string,
+    requestHash: j.request_hash as string,
+    reason: (j.reason as string | null) ?? null,
+    reference: (j.reference as string | null) ?? null,
+    reversesEntryId: (j.reverses_entry_id as string | null) ?? null,
+    orderId: (j.order_id as string | null) ?? null,
+    availableAt: date(j.available_at),
+    expiresAt: date(j.expires_at),
+    actorType: j.actor_type as string,
+    actorId: (j.actor_id as string | null) ?? null,
+    createdAt: date(j.created_at)!,
   };
 }
 
@@ -121,19 +113,12 @@ export async function applyEntry(db: Db, actor: Actor, now: Date, w: EntryWrite)
   const parts: SQL[] = [];
   parts.push(sql`e as (
     insert into points_entries (id, program_id, member_id, kind, amount, shortfall, idempotency_key, request_hash, reason, reference,
-      reverses_entry_id, order_id, available_at, expires_at, actor_type, actor_id, created_at)
+      reverses_entry_id, order_id, actor_type, actor_id, created_at)
     values (${entryId}, ${w.programId}, ${w.memberId}, ${w.kind}::points_entry_kind, ${int8(w.amount)}, ${int8(w.shortfall ?? 0)},
       ${w.idempotencyKey}, ${w.requestHash}, ${txt(w.reason)}, ${txt(w.reference)}, ${txt(w.reversesEntryId)}, ${txt(w.orderId)},
-      ${ts(w.availableAt)}, ${ts(w.expiresAt)}, ${actorType(actor)}, ${txt(actorId(actor))}, ${ts(now)})
+      ${actorType(actor)}, ${txt(actorId(actor))}, ${ts(now)})
     on conflict on constraint points_entries_program_idem_uq do nothing
     returning id)`);
-  if (w.newLot) {
-    const lot = w.newLot;
-    parts.push(sql`l as (
-      insert into points_lots (id, program_id, member_id, entry_id, amount, remaining, available_at, expires_at, state, created_at, updated_at)
-      select ${newId('ptl')}, ${w.programId}, ${w.memberId}, e.id, ${int8(lot.amount)}, ${int8(lot.amount)}, ${ts(lot.availableAt)},
-        ${ts(lot.expiresAt)}, ${lot.pending ? 'pending' : 'available'}::points_lot_state, ${ts(now)}, ${ts(now)} from e)`);
-  }
   const changes = (w.lotChanges ?? []).filter((c) => c.delta !== 0);
   if (changes.length) {
     const values = sql.join(
@@ -171,8 +156,8 @@ export async function applyEntry(db: Db, actor: Actor, now: Date, w: EntryWrite)
     reference: w.reference ?? null,
     reversesEntryId: w.reversesEntryId ?? null,
     orderId: w.orderId ?? null,
-    availableAt: w.availableAt ?? null,
-    expiresAt: w.expiresAt ?? null,
+    availableAt: null,
+    expiresAt: null,
     actorType: actorType(actor),
     actorId: actorId(actor),
     createdAt: now,
@@ -189,7 +174,7 @@ export interface LedgerWrite {
   idempotencyKey: string;
   requestHash: string;
   /** Steps 2 and 3, run under the account lock; null means the key turned out to exist already. */
-  run(tx: ServiceContext, account: AccountState): Promise<PointsEntryRow | null>;
+  run(tx: ServiceContext): Promise<PointsEntryRow | null>;
 }
 
 /**
@@ -198,12 +183,13 @@ export interface LedgerWrite {
  */
 export async function ledgerWrite(ctx: ServiceContext, op: LedgerWrite): Promise<PointsEntryView> {
   return await withTransaction(ctx, async (tx) => {
-    const { account, existingId } = await lockAccountAndFindKey(tx.db, op.programId, op.memberId, op.idempotencyKey);
-    if (existingId) {
-      const existing = await findEntryByKey(tx.db, op.programId, op.idempotencyKey);
-      return replayOrConflict(existing!, op.requestHash);
-    }
-    const written = await op.run(tx, account);
+    // The key is looked up (with a fresh snapshot) once the lock is held: the FROM runs first.
+    const [row] = await queryRows<{ existing: EntryJson | null }>(
+      tx.db,
+      sql`select points_entry_by_key(${op.programId}, ${op.idempotencyKey}) as existing from points_lock_account(${op.programId}, ${op.memberId})`,
+    );
+    if (row!.existing) return replayOrConflict(entryFromJson(row!.existing), op.requestHash);
+    const written = await op.run(tx);
     if (written) return entryView(written);
     const winner = await findEntryByKey(tx.db, op.programId, op.idempotencyKey);
     if (!winner) throw new Error('idempotency key conflict without a committed entry');

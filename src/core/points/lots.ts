@@ -22,22 +22,14 @@ const toLot = (r: RawLot): LockedLot => ({
 /**
  * The available, unexpired lots that cover `points`, in spend order (soonest expiry first,
  * never-expiring last, then oldest), locked. Only the lots needed are returned and locked; when
- * they sum to less than `points`, that is everything the member can spend.
+ * they sum to less than `points`, that is everything the member can spend. The same function
+ * (`points_spendable_lots`) picks the lots a redemption draws from.
  */
 export async function lockSpendableLots(db: Db, memberId: string, points: number, now: Date, excludeLotId?: string): Promise<LockedLot[]> {
   const rows = await queryRows<RawLot>(
     db,
-    sql`select id, remaining, state, expires_at from points_lots
-        where id in (
-          select id from (
-            select id, coalesce(sum(remaining) over (order by expires_at asc nulls last, id rows between unbounded preceding and 1 preceding), 0) as before
-            from points_lots
-            where member_id = ${memberId} and state = 'available' and remaining > 0
-              and (expires_at is null or expires_at > ${now.toISOString()}::timestamptz)
-              and id <> ${excludeLotId ?? ''}
-          ) s where before < ${points}::int8)
-        order by expires_at asc nulls last, id
-        for update`,
+    sql`select id, remaining, state, expires_at
+        from points_spendable_lots(${memberId}, ${points}::int8, ${now.toISOString()}::timestamptz, ${excludeLotId ?? null}::text)`,
   );
   return rows.map(toLot);
 }
