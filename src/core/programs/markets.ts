@@ -85,6 +85,8 @@ export async function updateMarket(ctx: ServiceContext, programId: string, marke
       .for('update');
     if (!current) throw new NotFoundError('Market', marketId);
     assertCountryInScope(tx.actor, current.country);
+    // An empty patch changes nothing: answer with the market as it is, and audit nothing.
+    if (Object.values(input).every((v) => v === undefined)) return toMarketView(current);
     const [row] = await tx.db.update(markets).set(input).where(eq(markets.id, current.id)).returning();
     const before = toMarketView(current);
     const after = toMarketView(row!);

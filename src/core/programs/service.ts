@@ -98,16 +98,15 @@ export async function updateProgram(ctx: ServiceContext, programId: string, raw:
     const [current] = await tx.db.select().from(programs).where(eq(programs.id, visible.id)).for('update');
     if (!current) throw new NotFoundError('Program', programId);
     const settings = input.settings ? mergeProgramSettings(current.settings, input.settings) : undefined;
-    const [row] = await tx.db
-      .update(programs)
-      .set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.payoutCurrency !== undefined ? { payoutCurrency: input.payoutCurrency } : {}),
-        ...(input.defaultLocale !== undefined ? { defaultLocale: input.defaultLocale } : {}),
-        ...(settings ? { settings } : {}),
-      })
-      .where(eq(programs.id, current.id))
-      .returning();
+    const changes = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.payoutCurrency !== undefined ? { payoutCurrency: input.payoutCurrency } : {}),
+      ...(input.defaultLocale !== undefined ? { defaultLocale: input.defaultLocale } : {}),
+      ...(settings ? { settings } : {}),
+    };
+    // An empty patch changes nothing: answer with the program as it is, and audit nothing.
+    if (Object.keys(changes).length === 0) return toProgramView(current);
+    const [row] = await tx.db.update(programs).set(changes).where(eq(programs.id, current.id)).returning();
     const before = toProgramView(current);
     const after = toProgramView(row!);
     await recordAudit(tx, { tenantId, programId: current.id, action: 'program.updated', entityType: 'program', entityId: current.id, before, after });
