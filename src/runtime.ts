@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
@@ -25,7 +26,8 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
   const clock = opts.clock ?? systemClock;
   const database = await openDatabase({
     url: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
+    // The embedded database gets its own folder so DATA_DIR can hold other files (demo.json).
+    dataDir: join(config.DATA_DIR, 'pglite'),
     poolSize: config.DATABASE_POOL_SIZE,
   });
   logger.info({ driver: database.driver }, 'database opened');

@@ -36,7 +36,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
     `  API reference:   ${base}/docs`,
     `  OpenAPI:         ${base}/openapi.json`,
     `  Health:          ${base}/healthz`,
-    `  Database:        ${rt.database.driver === 'pglite' ? `embedded PGlite in ${config.DATA_DIR}` : 'PostgreSQL'}; jobs: ${rt.jobs.kind}`,
+    `  Database:        ${rt.database.driver === 'pglite' ? `embedded PGlite in ${join(config.DATA_DIR, 'pglite')}` : 'PostgreSQL'}; jobs: ${rt.jobs.kind}`,
   ];
   if (demo) {
     mkdirSync(config.DATA_DIR, { recursive: true });
