@@ -35,8 +35,13 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
   const backoffMs = opts.backoffMs ?? 1000;
   const queue: QueuedJob[] = [];
   const running = new Set<Promise<void>>();
+  const runningIds = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   const idleWaiters = new Set<() => void>();
+  // Ids of recently finished jobs, like BullMQ's kept completed jobs: the same jobId enqueued
+  // again soon after is a duplicate there, so it is one here too.
+  const finishedIds = new Set<string>();
+  const FINISHED_IDS_KEPT = 1000;
   let started = false;
   let closing = false;
   let seq = 0;
@@ -50,6 +55,11 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
     if (!isIdle()) return;
     for (const w of idleWaiters) w();
     idleWaiters.clear();
+  }
+
+  function rememberFinished(id: string) {
+    finishedIds.add(id);
+    if (finishedIds.size > FINISHED_IDS_KEPT) finishedIds.delete(finishedIds.values().next().value!);
   }
 
   function schedulePump(delay: number) {
@@ -68,8 +78,11 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
       const idx = queue.findIndex((j) => j.runAt <= now);
       if (idx === -1) break;
       const [job] = queue.splice(idx, 1);
+      runningIds.add(job!.id);
       const p = run(job!).finally(() => {
         running.delete(p);
+        runningIds.delete(job!.id);
+        rememberFinished(job!.id);
         pump();
         notifyIdle();
       });
@@ -115,7 +128,7 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
       def.payload.parse(payload); // fail fast, in the caller, on a malformed payload
       if (closing) throw new Error('The job runner is shutting down.');
       const id = eopts?.jobId ?? `${name}:${++seq}`;
-      if (eopts?.jobId && queue.some((j) => j.id === id)) return;
+      if (eopts?.jobId && (finishedIds.has(id) || queue.some((j) => j.id === id) || runningIds.has(id))) return;
       queue.push({ id, name, payload, attempt: 1, runAt: Date.now() + (eopts?.delayMs ?? 0) });
       if (started) queueMicrotask(pump);
     },

@@ -8,7 +8,11 @@ export type JobName = keyof JobMap & string;
 export type JobPayload<N extends JobName> = z.input<JobMap[N]['payload']>;
 
 export interface EnqueueOptions {
-  /** Deduplication: a job with the same id that is still waiting or running is not added twice. */
+  /**
+   * Deduplication: a job with the same id that is waiting, running or recently finished (the last
+   * 1,000, as BullMQ keeps them) is not added again. Ids that must run again need a new part,
+   * such as a time bucket.
+   */
   jobId?: string;
   delayMs?: number;
 }

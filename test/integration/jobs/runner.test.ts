@@ -105,3 +105,23 @@ describe(`job runner (${usingRedis() ? 'BullMQ' : 'in-process'})`, () => {
     expect(finished).toBe(true);
   });
 });
+
+describe(`job ids (${usingRedis() ? 'BullMQ' : 'in-process'})`, () => {
+  it('adds a job id once, also when it comes again after the first run finished', async () => {
+    let runs = 0;
+    const runner = runnerFor({
+      'test.once': defineJob({ name: 'test.once', payload: z.object({}), handler: async () => void (runs += 1) }),
+    });
+    await runner.startWorkers();
+    await runner.enqueue('test.once' as never, {} as never, { jobId: 'once:1' });
+    await runner.enqueue('test.once' as never, {} as never, { jobId: 'once:1' });
+    await runner.idle();
+    await runner.enqueue('test.once' as never, {} as never, { jobId: 'once:1' });
+    await runner.idle();
+    expect(runs).toBe(1);
+    await runner.enqueue('test.once' as never, {} as never, { jobId: 'once:2' });
+    await runner.idle();
+    expect(runs).toBe(2);
+    await runner.close();
+  });
+});
