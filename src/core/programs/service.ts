@@ -94,8 +94,9 @@ export async function updateProgram(ctx: ServiceContext, programId: string, raw:
   return withTransaction(ctx, async (tx) => {
     const visible = await loadProgramInScope(tx, programId);
     const tenantId = assertTenantAdmin(tx.actor, visible.tenantId);
-    // Locked so two concurrent settings patches merge one after the other instead of losing one.
-    const [current] = await tx.db.select().from(programs).where(eq(programs.id, visible.id)).for('update');
+    // Locked so two concurrent settings patches merge one after the other instead of losing one;
+    // NO KEY UPDATE so rows that reference the program (ledger entries...) can still be written.
+    const [current] = await tx.db.select().from(programs).where(eq(programs.id, visible.id)).for('no key update');
     if (!current) throw new NotFoundError('Program', programId);
     const settings = input.settings ? mergeProgramSettings(current.settings, input.settings) : undefined;
     const changes = {

@@ -17,7 +17,10 @@ export async function lockMember(tx: ServiceContext, program: Program, memberId:
     .select()
     .from(members)
     .where(and(eq(members.id, memberId), eq(members.programId, program.id)))
-    .for('update');
+    // NO KEY UPDATE, not UPDATE: a ledger write for this member holds its points account and then
+    // takes a KEY SHARE lock on the member row (the entries' foreign key). FOR UPDATE would wait on
+    // that while we wait for the account (the gift): a deadlock. Tier changes touch no key column.
+    .for('no key update');
   if (!member || !memberVisibleTo(tx.actor, member, program)) throw new NotFoundError('Member', memberId);
   return member;
 }

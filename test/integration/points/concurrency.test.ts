@@ -4,6 +4,9 @@ import { queryRows } from '../../../db/client.js';
 import { getBalance } from '../../../src/core/points/balance.js';
 import { earnPoints } from '../../../src/core/points/earn.js';
 import { redeemPoints } from '../../../src/core/points/redeem.js';
+import { withTransaction } from '../../../src/context.js';
+import { loadProgramInScope } from '../../../src/core/auth/scope.js';
+import { lockMember } from '../../../src/core/tiers/assignment.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 import { createWorld } from '../../helpers/factories.js';
 
@@ -64,5 +67,22 @@ describe('points ledger under concurrency', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect((rejected!.reason as { code: string }).code).toBe('idempotency_key_reused');
+  });
+
+  it('a tier change holding the member row and a plain earn for that member both complete (no deadlock)', async () => {
+    const w = await createWorld(h);
+    const base = { programId: w.program.id, memberId: w.member.member.id };
+    let earn: Promise<unknown> | undefined;
+    // The tier path: member row first, then the points account (for the upgrade gift). A plain
+    // earn takes the account first, then a KEY SHARE on the member row through its foreign key.
+    await withTransaction(h.ctx(), async (tx) => {
+      const program = await loadProgramInScope(tx, base.programId);
+      await lockMember(tx, program, base.memberId);
+      earn = earnPoints(h.ctx(), { ...base, points: 5, idempotencyKey: 'plain-earn' });
+      await new Promise((r) => setTimeout(r, 300));
+      await earnPoints(tx, { ...base, points: 7, idempotencyKey: 'gift-like', reason: 'tier_gift' });
+    });
+    await earn;
+    expect(await getBalance(h.ctx(), base.programId, base.memberId)).toMatchObject({ available: 12 });
   });
 });

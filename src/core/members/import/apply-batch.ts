@@ -107,7 +107,7 @@ export async function applyImportBatch(db: Db, input: BatchInput): Promise<Batch
             union
             select id from members where program_id = ${programId}
               and email_normalized in (select jsonb_array_elements_text(${JSON.stringify(emails)}::jsonb)))
-          order by id for update`,
+          order by id for no key update`,
     )
   ).map(toMember);
   const existing = {
