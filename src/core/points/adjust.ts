@@ -1,15 +1,15 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../../context.js';
 import { recordAudit } from '../audit.js';
-import { assertStaff, loadMemberInScope } from '../auth/scope.js';
+import { assertStaff, loadLedgerScope } from '../auth/scope.js';
 import { parseInput } from '../validation.js';
 import { addMonths } from './calculations.js';
 import { id, idempotencyKey, reasonText, referenceText } from './input.js';
 import { creditPoints } from './earn.js';
-import { ledgerWrite } from './ledger.js';
+import { ledgerWrite, replayOrConflict } from './ledger.js';
 import { drawPoints } from './redeem.js';
 import { pointsSettings } from './settings.js';
-import { requestHash, type PointsEntryView } from './views.js';
+import { entryView, requestHash, type PointsEntryView } from './views.js';
 
 const adjustInput = z.object({
   programId: id,
@@ -33,9 +33,21 @@ export type AdjustPointsInput = z.input<typeof adjustInput>;
 export async function adjustPoints(ctx: ServiceContext, raw: AdjustPointsInput): Promise<PointsEntryView> {
   const input = parseInput(adjustInput, raw);
   assertStaff(ctx.actor);
-  const { program, member } = await loadMemberInScope(ctx, input.programId, input.memberId);
+  const { program, member } = await loadLedgerScope(ctx, input.programId, input.memberId);
   const settings = pointsSettings(program);
   const hash = requestHash({ op: 'adjust', memberId: member.id, points: input.points, reason: input.reason, reference: input.reference });
+  if (!ctx.afterCommit) {
+    // Standalone: one statement writes the entry and its audit row (group commit, batch.ts).
+    const now = ctx.clock();
+    const base = { programId: program.id, memberId: member.id, idempotencyKey: input.idempotencyKey, requestHash: hash, reason: input.reason, reference: input.reference };
+    const audit = { tenantId: program.tenantId, action: 'points.adjust', after: { memberId: member.id, points: input.points, reason: input.reason } };
+    const expiresAt = settings.expiryMonths === null ? null : addMonths(now, settings.expiryMonths);
+    const { entry, created } =
+      input.points > 0
+        ? await creditPoints(ctx, now, { ...base, kind: 'adjust', points: input.points, availableAt: now, expiresAt, pending: false }, audit)
+        : await drawPoints(ctx, { ...base, kind: 'adjust', points: -input.points }, audit);
+    return created ? entryView(entry) : replayOrConflict(entry, hash);
+  }
   return await ledgerWrite(ctx, {
     programId: program.id,
     memberId: member.id,

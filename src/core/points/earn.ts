@@ -4,13 +4,14 @@ import { queryRows } from '../../../db/client.js';
 import { newId } from '../../../db/ids.js';
 import type { ServiceContext } from '../../context.js';
 import { ValidationError } from '../../errors.js';
-import { assertStaff, loadMemberInScope } from '../auth/scope.js';
+import { assertStaff, loadLedgerScope } from '../auth/scope.js';
 import { enqueueTierEvaluation } from '../tiers/enqueue.js';
 import { parseInput } from '../validation.js';
 import { addMonths, DAY_MS } from './calculations.js';
 import { id, idempotencyKey, pointsAmount, reasonText, referenceText } from './input.js';
 import { actorId } from '../auth/actor.js';
 import { actorType, entryFromJson, int8, replayOrConflict, ts, txt, type EntryJson } from './ledger.js';
+import { batchedAudit, submitLedgerWrite, type LedgerAudit } from './batch.js';
 import { pointsSettings } from './settings.js';
 import { entryView, requestHash, type PointsEntryRow, type PointsEntryView } from './views.js';
 
@@ -47,12 +48,43 @@ export interface CreditOp {
  * Opens a lot for a positive entry (earn, positive adjustment) in one round trip: the account lock,
  * the idempotency check and every write happen in the `points_credit` function. Returns the new
  * entry (created at `now`, the instant its dates were derived from), or the one that already
- * holds the key (`created: false`).
+ * holds the key (`created: false`). Inside a caller's transaction it joins it; standalone it goes
+ * through the group commit (batch.ts). `audit`: the audit row of a created standalone entry.
  */
-export async function creditPoints(ctx: ServiceContext, now: Date, op: CreditOp): Promise<{ entry: PointsEntryRow; created: boolean }> {
+export async function creditPoints(
+  ctx: ServiceContext,
+  now: Date,
+  op: CreditOp,
+  audit?: LedgerAudit,
+): Promise<{ entry: PointsEntryRow; created: boolean }> {
+  const entryId = newId('pte');
+  if (!ctx.afterCommit) {
+    const { outcome, entry } = await submitLedgerWrite(ctx.db, {
+      op: 'credit',
+      entry_id: entryId,
+      lot_id: newId('ptl'),
+      program_id: op.programId,
+      member_id: op.memberId,
+      kind: op.kind,
+      points: op.points,
+      idempotency_key: op.idempotencyKey,
+      request_hash: op.requestHash,
+      reason: op.reason ?? null,
+      reference: op.reference ?? null,
+      order_id: op.orderId ?? null,
+      available_at: op.availableAt.toISOString(),
+      expires_at: op.expiresAt?.toISOString() ?? null,
+      pending: op.pending,
+      actor_type: actorType(ctx.actor),
+      actor_id: actorId(ctx.actor),
+      at: now.toISOString(),
+      audit: audit && batchedAudit(ctx, audit),
+    });
+    return { entry: entryFromJson(entry!), created: outcome === 'created' };
+  }
   const [row] = await queryRows<{ outcome: 'created' | 'existing'; entry: EntryJson }>(
     ctx.db,
-    sql`select outcome, entry from points_credit(${newId('pte')}, ${newId('ptl')}, ${op.programId}, ${op.memberId},
+    sql`select outcome, entry from points_credit(${entryId}, ${newId('ptl')}, ${op.programId}, ${op.memberId},
           ${op.kind}::points_entry_kind, ${int8(op.points)}, ${op.idempotencyKey}, ${op.requestHash}, ${txt(op.reason)},
           ${txt(op.reference)}, ${txt(op.orderId)}, ${ts(op.availableAt)}, ${ts(op.expiresAt)}, ${op.pending}::boolean,
           ${actorType(ctx.actor)}, ${txt(actorId(ctx.actor))}, ${ts(now)})`,
@@ -67,7 +99,7 @@ export async function creditPoints(ctx: ServiceContext, now: Date, op: CreditOp)
 export async function earnPoints(ctx: ServiceContext, raw: EarnPointsInput): Promise<PointsEntryView> {
   const input = parseInput(earnInput, raw);
   assertStaff(ctx.actor);
-  const { program, member } = await loadMemberInScope(ctx, input.programId, input.memberId);
+  const { program, member } = await loadLedgerScope(ctx, input.programId, input.memberId);
   const settings = pointsSettings(program);
   const now = ctx.clock();
   const pendingDays = input.pendingDays ?? settings.pendingDays;
