@@ -153,12 +153,13 @@ BEGIN
   END IF;
   INSERT INTO points_allocations (entry_id, lot_id, amount)
   SELECT p_entry_id, u.lot_id, u.take FROM unnest(v_lot_ids, v_takes) AS u(lot_id, take);
+  -- By primary key: a join with unnest() got a generic PL/pgSQL plan that scanned every lot of
+  -- every member, so each redemption cost more as the table grew.
   UPDATE points_lots l SET
-    remaining = l.remaining - u.take,
-    state = CASE WHEN l.remaining - u.take = 0 THEN 'closed'::points_lot_state ELSE l.state END,
+    remaining = l.remaining - v_takes[array_position(v_lot_ids, l.id)],
+    state = CASE WHEN l.remaining - v_takes[array_position(v_lot_ids, l.id)] = 0 THEN 'closed'::points_lot_state ELSE l.state END,
     updated_at = p_now
-  FROM unnest(v_lot_ids, v_takes) AS u(lot_id, take)
-  WHERE l.id = u.lot_id;
+  WHERE l.id = ANY(v_lot_ids);
   UPDATE points_accounts a SET available = a.available - p_points, updated_at = p_now WHERE a.member_id = p_member_id;
   RETURN QUERY SELECT 'created'::text, row_to_json(v_entry), NULL::bigint, NULL::bigint;
 END
