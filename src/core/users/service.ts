@@ -199,16 +199,15 @@ export async function updateUser(ctx: ServiceContext, userId: string, raw: UserU
   });
 }
 
-function currentUserActor(ctx: ServiceContext) {
+function loggedInUser(ctx: ServiceContext) {
   if (ctx.actor.kind !== 'user') throw new ForbiddenError('Only a logged-in user has a profile.');
   return ctx.actor;
 }
 
-/** The logged-in user. A token outlives a disabled account by at most its TTL; this refuses it at once. */
+/** The logged-in user. A disabled account never gets here: authentication re-reads it on every request. */
 export async function getCurrentUser(ctx: ServiceContext): Promise<UserView> {
-  const actor = currentUserActor(ctx);
+  const actor = loggedInUser(ctx);
   const { user, programId } = await loadUser(ctx.db, actor.tenantId, actor.userId);
-  if (user.status !== 'active') throw new ForbiddenError('This account is disabled.', 'account_disabled');
   return toUserView(user, programId);
 }
 
@@ -217,10 +216,9 @@ export async function getCurrentUser(ctx: ServiceContext): Promise<UserView> {
  * stolen token cannot be used to guess the password either.
  */
 export async function changeOwnPassword(ctx: ServiceContext, raw: PasswordChangeInput): Promise<void> {
-  const actor = currentUserActor(ctx);
+  const actor = loggedInUser(ctx);
   const input = parseInput(PasswordChangeInputSchema, raw);
   const { user } = await loadUser(ctx.db, actor.tenantId, actor.userId);
-  if (user.status !== 'active') throw new ForbiddenError('This account is disabled.', 'account_disabled');
   const email = normalizeLoginEmail(user.email);
   await assertLoginNotBraked(ctx, email);
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
