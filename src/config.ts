@@ -19,6 +19,14 @@ const boolish = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** An HTTP header name, stored lower-case; empty means unset. */
+const headerName = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v.toLowerCase() : undefined))
+  .refine((v) => v === undefined || /^[a-z0-9-]+$/.test(v), { message: 'must be an HTTP header name' });
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -38,6 +46,17 @@ const configSchema = z.object({
     .describe('auto seeds the demo program only when the database is empty'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   RUN_WORKERS: boolish.describe('with REDIS_URL, also run job workers inside the API process'),
+  // Tracking: the redirect hot path and the click pipeline (src/tracking).
+  TRACKING_COUNTRY_HEADER: headerName.describe('trusted proxy header holding the visitor country, e.g. cf-ipcountry; unset means XX'),
+  TRACKING_CLIENT_IP_HEADER: headerName.describe('trusted proxy header holding the client IP, e.g. cf-connecting-ip or x-forwarded-for (last entry); unset means the socket address'),
+  LINK_CACHE_TTL_MS: z.coerce.number().int().min(50).max(3_600_000).optional().describe('link cache lifetime; default 60000 with REDIS_URL (pub/sub invalidates), 1000 without'),
+  CLICK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  CLICK_FLUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  CLICK_BUFFER_MAX: z.coerce.number().int().min(100).max(5_000_000).default(200_000).describe('clicks held in memory at most; beyond it redirects wait for room'),
+  CLICK_BUFFER_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000).describe('how long a redirect waits for room in a full buffer before it is answered without recording'),
+  CLICK_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+  REDIRECT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('per client IP; 0 turns it off'),
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200).describe('per caller (token, API key or IP) on /v1; 0 turns it off'),
 });
 
 export type Config = z.infer<typeof configSchema>;

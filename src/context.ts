@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.js';
+import type { ChangeEvent, ChangeFeed } from './change-feed.js';
 import type { Actor } from './core/auth/actor.js';
 import type { JobQueue } from './jobs/types.js';
 import type { Logger } from './logger.js';
@@ -17,6 +18,8 @@ export interface ServiceContext {
   clock: Clock;
   jobs: JobQueue;
   requestId?: string;
+  /** Where to announce changes other processes cache (links, program settings); absent in CLIs. */
+  changes?: ChangeFeed;
   /** Set inside withTransaction: callbacks to run once the outermost transaction has committed. */
   afterCommit?: (fn: () => void | Promise<void>) => void;
 }
@@ -54,4 +57,15 @@ export async function enqueueAfterCommit(
     return;
   }
   await ctx.jobs.enqueue(...args);
+}
+
+/**
+ * Announces a change to every process once the surrounding transaction commits, so no cache ever
+ * drops an entry and reloads the old row before the new one is visible.
+ */
+export function publishAfterCommit(ctx: ServiceContext, event: ChangeEvent): void {
+  const feed = ctx.changes;
+  if (!feed) return;
+  if (ctx.afterCommit) ctx.afterCommit(() => feed.publish(event));
+  else void feed.publish(event);
 }

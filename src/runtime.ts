@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../db/client.js';
 import { applyMigrations } from '../db/migrate.js';
+import { createChangeFeed, type ChangeFeed } from './change-feed.js';
 import type { Config } from './config.js';
 import { systemClock, type Clock } from './context.js';
 import { TokenService } from './core/auth/tokens.js';
@@ -17,6 +18,8 @@ export interface Runtime {
   database: Database;
   jobs: JobRunner;
   tokens: TokenService;
+  /** Cross-process change announcements (Redis pub/sub, or local without Redis). */
+  changes: ChangeFeed;
   healthCheck(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
   const jobs = createJobRunner(config, { db: database.db, logger, clock });
   const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS);
   await tokens.init();
+  const changes = createChangeFeed(config, logger);
   return {
     config,
     logger,
@@ -42,6 +46,7 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
     database,
     jobs,
     tokens,
+    changes,
     healthCheck: async () => {
       await database.db.execute(sql`select 1`);
     },
@@ -51,6 +56,7 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
 /** Jobs first (they finish their work on the database), then the database. */
 export async function closeRuntime(rt: Runtime): Promise<void> {
   await rt.jobs.close();
+  await rt.changes.close();
   await rt.database.close();
 }
 

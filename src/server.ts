@@ -5,6 +5,8 @@ import { newApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
 import { seedDemoIfEmpty } from '../db/seed/demo.js';
 import { closeRuntime, createRuntime, onShutdownSignal } from './runtime.js';
+import { createTracking } from './tracking/runtime.js';
+import { withRedirectFastPath } from './tracking/redirect/node-listener.js';
 
 // boot: config -> database -> jobs -> app -> listen; graceful shutdown.
 const config = loadConfigOrExit();
@@ -15,6 +17,9 @@ const { logger } = rt;
 // run apart (`npm run worker`) unless RUN_WORKERS asks for both in one process.
 if (!config.REDIS_URL || config.RUN_WORKERS) await rt.jobs.startWorkers();
 
+const tracking = createTracking({ config, db: rt.database.db, logger, clock: rt.clock, changes: rt.changes });
+await tracking.start();
+
 const app = newApp({
   config,
   db: rt.database.db,
@@ -22,12 +27,14 @@ const app = newApp({
   clock: rt.clock,
   jobs: rt.jobs,
   tokens: rt.tokens,
+  tracking,
   healthCheck: rt.healthCheck,
 });
 
 const demo = await seedDemoIfEmpty({ db: rt.database.db, logger, clock: rt.clock, jobs: rt.jobs }, config);
 
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+// `GET|HEAD /r/{slug}` is answered by the fast path before Hono; everything else goes to the app.
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, createServer: withRedirectFastPath(tracking, config) }, (info) => {
   const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
   logger.info({ url: base, driver: rt.database.driver, jobs: rt.jobs.kind }, 'Trellis is listening');
   const lines = [
@@ -55,5 +62,7 @@ onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
   // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
   if ('closeIdleConnections' in server) server.closeIdleConnections();
   await closed;
+  // Every click a visitor was redirected for is written before the pools close.
+  await tracking.close();
   await closeRuntime(rt);
 });

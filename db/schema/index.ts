@@ -7,3 +7,6 @@ export * from './imports.js';
 export * from './segments.js';
 export * from './audit.js';
 export * from './jobs.js';
+export * from './links.js';
+export * from './clicks.js';
+// db/schema/partitioned.ts (the monthly-partitioned clicks table) is deliberately not exported here.

@@ -5,6 +5,7 @@ import type { Actor } from '../core/auth/actor.js';
 import type { TokenService } from '../core/auth/tokens.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
+import type { Tracking } from '../tracking/types.js';
 
 /** Everything the HTTP app needs, built by server.ts or by the test harness. */
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   clock: Clock;
   jobs: JobQueue;
   tokens: TokenService;
+  /** The redirect hot path's cache, click buffer and change feed (one set per process). */
+  tracking: Tracking;
   /** Checks the database for /healthz. */
   healthCheck: () => Promise<void>;
 }

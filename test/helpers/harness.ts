@@ -9,6 +9,9 @@ import { TokenService } from '../../src/core/auth/tokens.js';
 import { createJobRunner } from '../../src/jobs/index.js';
 import type { JobRunner } from '../../src/jobs/types.js';
 import { createLogger, type Logger } from '../../src/logger.js';
+import { createChangeFeed } from '../../src/change-feed.js';
+import { createTracking } from '../../src/tracking/runtime.js';
+import type { Tracking } from '../../src/tracking/types.js';
 import { createTestDatabase } from './database.js';
 
 /** A clock tests can move forward; starts at real time so tokens and dates look normal. */
@@ -44,6 +47,8 @@ export interface Harness {
   clock: TestClock;
   jobs: JobRunner;
   tokens: TokenService;
+  /** This app instance's link cache, click buffer and change feed (as one API process has). */
+  tracking: Tracking;
   databaseUrl?: string;
   /** Calls the app in-process; JSON bodies are serialised, JSON responses parsed. */
   request<T = any>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string | Uint8Array | ReadableStream | Blob; headers?: Record<string, string> }): Promise<ApiResponse<T>>;
@@ -65,6 +70,10 @@ export async function createHarness(opts: { poolSize?: number } = {}): Promise<H
   await jobs.startWorkers();
   const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS);
   await tokens.init();
+  // Each harness is its own "process": its own change feed connection, cache and buffer.
+  const changes = createChangeFeed(config, logger);
+  const tracking = createTracking({ config, db: database.db, logger, clock, changes });
+  await tracking.start();
   const app = newApp({
     config,
     db: database.db,
@@ -72,6 +81,7 @@ export async function createHarness(opts: { poolSize?: number } = {}): Promise<H
     clock,
     jobs,
     tokens,
+    tracking,
     healthCheck: async () => {
       await database.db.execute(sql`select 1`);
     },
@@ -85,6 +95,7 @@ export async function createHarness(opts: { poolSize?: number } = {}): Promise<H
     clock,
     jobs,
     tokens,
+    tracking,
     databaseUrl: database.url,
     async request(method, path, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
@@ -101,9 +112,11 @@ export async function createHarness(opts: { poolSize?: number } = {}): Promise<H
       return { status: res.status, headers: res.headers, body: parsed as any };
     },
     ctx(actor = systemActor('test')) {
-      return { db: database.db, actor, logger, clock, jobs };
+      return { db: database.db, actor, logger, clock, jobs, changes };
     },
     async close() {
+      await tracking.close();
+      await changes.close();
       await jobs.close();
       await database.drop();
     },
