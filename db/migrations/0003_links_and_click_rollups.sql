@@ -11,7 +11,7 @@ CREATE TABLE "links" (
 	"slug" text NOT NULL,
 	"custom_slug" boolean DEFAULT false NOT NULL,
 	"title" text,
-	"destination_url" text NOT NULL,
+	"destination_url" text,
 	"country_destinations" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"params" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"status" "link_status" DEFAULT 'active' NOT NULL,
@@ -19,6 +19,7 @@ CREATE TABLE "links" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "links_slug_format" CHECK ("links"."slug" ~ '^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$'),
+	CONSTRAINT "links_destination_by_kind" CHECK (("links"."kind" = 'invite') or ("links"."destination_url" is not null)),
 	CONSTRAINT "links_archived_at" CHECK (("links"."status" = 'archived') = ("links"."archived_at" is not null))
 );
 --> statement-breakpoint

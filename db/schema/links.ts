@@ -35,7 +35,8 @@ export const links = pgTable(
     /** Whether the owner chose the slug (custom) or Trellis generated it. */
     customSlug: boolean('custom_slug').notNull().default(false),
     title: text('title'),
-    destinationUrl: text('destination_url').notNull(),
+    /** Null for invite links: they follow the program's `links.inviteDestinationUrl` setting. */
+    destinationUrl: text('destination_url'),
     countryDestinations: jsonb('country_destinations').$type<CountryDestinations>().notNull().default({}),
     params: jsonb('params').$type<LinkParams>().notNull().default({}),
     status: linkStatus('status').notNull().default('active'),
@@ -50,6 +51,7 @@ export const links = pgTable(
     index('links_program_owner_idx').on(t.programId, t.ownerMemberId, t.id),
     index('links_program_id_idx').on(t.programId, t.id),
     check('links_slug_format', sql`${t.slug} ~ '^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$'`),
+    check('links_destination_by_kind', sql`(${t.kind} = 'invite') or (${t.destinationUrl} is not null)`),
     check('links_archived_at', sql`(${t.status} = 'archived') = (${t.archivedAt} is not null)`),
   ],
 );

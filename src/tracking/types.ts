@@ -89,12 +89,21 @@ export interface IpHasher {
   hash(ip: string, at: Date): string;
 }
 
+/** Fixed-window counter per key (Redis when configured, so every process shares the count). */
+export interface RateLimiter {
+  /** Counts one hit for `key`; false when the key is over its limit in the current window. */
+  allow(key: string): boolean | Promise<boolean>;
+  close(): Promise<void>;
+}
+
 /** The tracking pieces one API process holds: cache, buffer, hasher, change feed. */
 export interface Tracking {
   links: LinkCache;
   clicks: ClickBuffer;
   ipHasher: IpHasher;
   changes: ChangeFeed;
+  /** Per-client-IP limit on redirects; absent unless REDIRECT_RATE_LIMIT_PER_MINUTE is set. */
+  redirectLimiter?: RateLimiter;
   /** Loads the day secrets, subscribes to changes, starts the flush timer. */
   start(): Promise<void>;
   /** Flushes the clicks (SIGTERM), stops timers, unsubscribes. Does not close the change feed's owner. */
