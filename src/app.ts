@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './api/env.js';
 import { handleError, notFoundHandler, validationHook } from './api/errors.js';
 import { docsPage } from './api/docs-page.js';
+import { apiRateLimit } from './api/middleware/rate-limit.js';
 import { requestContext } from './api/middleware/request-context.js';
 import { registerRoutes } from './api/routes/index.js';
 import { PayloadTooLargeError } from './errors.js';
@@ -18,6 +19,8 @@ const LARGE_BODY_PATHS = /\/imports(\/|$)/;
 export function newApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestContext(deps));
+  // Only the API is limited: redirects have their own opt-in limit, and health, docs and keys stay reachable.
+  if (deps.apiRateLimiter) app.use('/v1/*', apiRateLimit(deps.apiRateLimiter, deps.config.TRACKING_CLIENT_IP_HEADER));
   app.use(async (c, next) => {
     if (LARGE_BODY_PATHS.test(c.req.path)) return next();
     return bodyLimit({

@@ -6,6 +6,7 @@ import { loadConfigOrExit } from './config.js';
 import { seedDemoIfEmpty } from '../db/seed/demo.js';
 import { closeRuntime, createRuntime, onShutdownSignal } from './runtime.js';
 import { createTracking } from './tracking/runtime.js';
+import { createApiRateLimiter } from './api/middleware/rate-limit.js';
 import { withRedirectFastPath } from './tracking/redirect/node-listener.js';
 
 // boot: config -> database -> jobs -> app -> listen; graceful shutdown.
@@ -19,6 +20,7 @@ if (!config.REDIS_URL || config.RUN_WORKERS) await rt.jobs.startWorkers();
 
 const tracking = createTracking({ config, db: rt.database.db, logger, clock: rt.clock, changes: rt.changes });
 await tracking.start();
+const apiRateLimiter = createApiRateLimiter(config, logger);
 
 const app = newApp({
   config,
@@ -28,13 +30,14 @@ const app = newApp({
   jobs: rt.jobs,
   tokens: rt.tokens,
   tracking,
+  apiRateLimiter,
   healthCheck: rt.healthCheck,
 });
 
 const demo = await seedDemoIfEmpty({ db: rt.database.db, logger, clock: rt.clock, jobs: rt.jobs }, config);
 
 // `GET|HEAD /r/{slug}` is answered by the fast path before Hono; everything else goes to the app.
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, createServer: withRedirectFastPath(tracking, config) }, (info) => {
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, createServer: withRedirectFastPath(tracking, config, logger) }, (info) => {
   const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
   logger.info({ url: base, driver: rt.database.driver, jobs: rt.jobs.kind }, 'Trellis is listening');
   const lines = [
@@ -64,5 +67,6 @@ onShutdownSignal(logger, config.SHUTDOWN_TIMEOUT_MS, async () => {
   await closed;
   // Every click a visitor was redirected for is written before the pools close.
   await tracking.close();
+  await apiRateLimiter?.close();
   await closeRuntime(rt);
 });

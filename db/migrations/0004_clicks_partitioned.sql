@@ -29,10 +29,14 @@ BEGIN
 		RETURN v_name;
 	END IF;
 	PERFORM pg_advisory_xact_lock(hashtext('trellis.clicks_ensure_partition'));
-	IF to_regclass(v_name) IS NULL THEN
-		EXECUTE format('CREATE TABLE %I PARTITION OF clicks FOR VALUES FROM (%L) TO (%L)',
+	-- The re-check can miss a partition another session committed a moment ago (the catalog
+	-- snapshot predates the lock), so losing that race is expected and harmless.
+	BEGIN
+		EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF clicks FOR VALUES FROM (%L) TO (%L)',
 			v_name, v_start, (v_start + interval '1 month')::date);
-	END IF;
+	EXCEPTION WHEN duplicate_table OR unique_violation THEN
+		NULL;
+	END;
 	RETURN v_name;
 END
 $$;

@@ -19,9 +19,27 @@ export const DEMO_MARKETS = [
 /** The new market, which the demo regional manager looks after. */
 export const DEMO_NEW_MARKET = 'BR';
 
+/** The demo shop's hosts: links may point at the shop and its per-country subdomains. */
+const DEMO_SHOP = 'shop.demo.trellis.test';
+
 export const DEMO_SETTINGS = {
   points: { pointsPerUnit: 1, expiryMonths: 24 },
   segments: { bigSpenderMinSpend: 50_000, bigSpenderMinSpendByCurrency: { BRL: 250_000 } },
+  links: {
+    allowedHosts: [DEMO_SHOP, `*.${DEMO_SHOP}`],
+    fallbackUrl: `https://${DEMO_SHOP}/`,
+    inviteDestinationUrl: `https://${DEMO_SHOP}/join`,
+    attributionWindowDays: 30,
+  },
+};
+
+/** The demo affiliate's link, `/r/demo`: the issue's example link, and the one the redirect benchmark follows. */
+export const DEMO_LINK = {
+  slug: 'demo',
+  title: 'Spring collection',
+  destinationUrl: `https://${DEMO_SHOP}/spring`,
+  countryDestinations: { BR: `https://br.${DEMO_SHOP}/primavera`, DE: `https://de.${DEMO_SHOP}/fruehling` },
+  params: { utm_source: 'trellis', utm_medium: 'affiliate', utm_campaign: 'spring-demo' },
 };
 
 export const DEMO_CUSTOM_FIELDS = [

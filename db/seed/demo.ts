@@ -21,9 +21,12 @@ import { createTier } from '../../src/core/tiers/tiers.js';
 import { createUser } from '../../src/core/users/service.js';
 import type { JobQueue } from '../../src/jobs/types.js';
 import type { Logger } from '../../src/logger.js';
+import { createLink } from '../../src/tracking/links/create.js';
+import { getOrCreateInviteLink } from '../../src/tracking/links/invite.js';
 import {
   DEMO_AFFILIATES,
   DEMO_CUSTOM_FIELDS,
+  DEMO_LINK,
   DEMO_MARKETS,
   DEMO_NEW_MARKET,
   DEMO_PASSWORD,
@@ -119,6 +122,9 @@ async function seedDemo(tx: ServiceContext): Promise<DemoCredentials> {
   await createUser(tx, { tenantId, ...DEMO_USERS.affiliate, password, role: 'affiliate', programId, memberId: affiliateIds[0]! });
   await createUser(tx, { tenantId, ...DEMO_USERS.member, password, role: 'member', programId, memberId: memberIds[memberLoginIdx]! });
   const apiKey = await createApiKey(tx, { programId, name: 'Demo merchant server' });
+  // The demo affiliate's `/r/demo` link and the demo member's invite link.
+  await createLink(tx, programId, { ...DEMO_LINK, ownerMemberId: affiliateIds[0]! });
+  await getOrCreateInviteLink(tx, programId, { memberId: memberIds[memberLoginIdx]! });
 
   return {
     logins: [

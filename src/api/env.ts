@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../context.js';
 import type { Actor } from '../core/auth/actor.js';
 import type { TokenService } from '../core/auth/tokens.js';
+import type { WindowRateLimiter } from '../core/rate-limiter.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { Tracking } from '../tracking/types.js';
@@ -17,6 +18,8 @@ export interface AppDeps {
   tokens: TokenService;
   /** The redirect hot path's cache, click buffer and change feed (one set per process). */
   tracking: Tracking;
+  /** API_RATE_LIMIT_PER_MINUTE on /v1 (see createApiRateLimiter); absent means no limit. Its owner closes it. */
+  apiRateLimiter?: WindowRateLimiter;
   /** Checks the database for /healthz. */
   healthCheck: () => Promise<void>;
 }

@@ -67,6 +67,19 @@ export const errorResponses = {
   500: errorResponse('Something failed on our side; the requestId helps us find it.'),
 } as const;
 
+const integerHeader = (description: string) => ({ description, schema: { type: 'integer' as const } });
+
+/** /v1 operations also answer 429 (API_RATE_LIMIT_PER_MINUTE); defineRoute adds it to those alone. */
+export const rateLimitedResponse = {
+  ...errorResponse('Too many requests from this caller in the current minute; retry after `Retry-After` seconds.'),
+  headers: {
+    'Retry-After': integerHeader('Seconds until the window resets.'),
+    'RateLimit-Limit': integerHeader('Requests allowed per window.'),
+    'RateLimit-Remaining': integerHeader('Requests left in the current window.'),
+    'RateLimit-Reset': integerHeader('Seconds until the current window ends.'),
+  },
+};
+
 /** Turns zod issues into field-named issues: `customFields.size: Expected number`. */
 export function fieldIssuesFromZod(error: ZodError, prefix?: string): FieldIssue[] {
   const named = (path: PropertyKey[]) => [prefix, path.map(String).join('.')].filter(Boolean).join('.') || prefix || 'body';

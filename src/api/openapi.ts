@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.js';
 import type { Principal } from '../core/auth/actor.js';
 import { UnauthorizedError } from '../errors.js';
 import type { AppEnv } from './env.js';
-import { errorResponses } from './errors.js';
+import { errorResponses, rateLimitedResponse } from './errors.js';
 import { authenticate, requireAccess } from './middleware/auth.js';
 
 /** The OpenAPI extension that records who may call an operation; the authorization matrix test reads it. */
@@ -23,7 +23,7 @@ export function defineRoute<const R extends Omit<RouteConfig, 'middleware'> & { 
   const guarded = access !== 'public';
   return createRoute({
     ...rest,
-    responses: { ...errorResponses, ...responses },
+    responses: { ...errorResponses, ...(rest.path.startsWith('/v1/') ? { 429: rateLimitedResponse } : {}), ...responses },
     ...(guarded
       ? {
           security: [{ bearer: [] }],

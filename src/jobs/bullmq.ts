@@ -5,7 +5,7 @@ import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, recordJobFailure } from './failures.js';
 import { jobMap } from './registry.js';
-import type { EnqueueOptions, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
+import type { EnqueueOptions, JobConfig, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
 
 export interface BullmqRunnerOptions {
   redisUrl: string;
@@ -17,6 +17,7 @@ export interface BullmqRunnerOptions {
   concurrency: number;
   backoffMs?: number;
   definitions?: Record<string, JobDefinition>;
+  config?: JobConfig;
 }
 
 const QUEUE_NAME = 'jobs';
@@ -47,7 +48,7 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     try {
       const payload = def.payload.parse(job.data);
       await def.handler(
-        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner },
+        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner, config: opts.config },
         payload,
         { id: String(job.id), attempt },
       );

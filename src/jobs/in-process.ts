@@ -4,7 +4,7 @@ import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, recordJobFailure } from './failures.js';
 import { jobMap } from './registry.js';
-import type { EnqueueOptions, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
+import type { EnqueueOptions, JobConfig, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
 
 interface QueuedJob {
   id: string;
@@ -22,6 +22,7 @@ export interface InProcessRunnerOptions {
   /** Base of the exponential retry backoff; tests shorten it. */
   backoffMs?: number;
   definitions?: Record<string, JobDefinition>;
+  config?: JobConfig;
 }
 
 /**
@@ -98,7 +99,7 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
     try {
       const payload = def.payload.parse(job.payload);
       await def.handler(
-        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner },
+        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner, config: opts.config },
         payload,
         { id: job.id, attempt: job.attempt },
       );

@@ -10,16 +10,18 @@ export type { JobQueue, JobRunner, JobName, JobPayload } from './types.js';
 
 /** BullMQ when REDIS_URL is set, otherwise the in-process runner. Same handlers either way. */
 export function createJobRunner(
-  config: Pick<Config, 'REDIS_URL' | 'JOBS_QUEUE_PREFIX' | 'JOBS_CONCURRENCY'>,
+  config: Pick<Config, 'REDIS_URL' | 'JOBS_QUEUE_PREFIX' | 'JOBS_CONCURRENCY'> & Partial<Pick<Config, 'CLICK_RETENTION_MONTHS'>>,
   deps: { db: Db; logger: Logger; clock: Clock; backoffMs?: number },
 ): JobRunner {
+  const jobConfig = { CLICK_RETENTION_MONTHS: config.CLICK_RETENTION_MONTHS };
   if (config.REDIS_URL) {
     return createBullmqRunner({
       redisUrl: config.REDIS_URL,
       prefix: config.JOBS_QUEUE_PREFIX,
       concurrency: config.JOBS_CONCURRENCY,
+      config: jobConfig,
       ...deps,
     });
   }
-  return createInProcessRunner({ concurrency: config.JOBS_CONCURRENCY, ...deps });
+  return createInProcessRunner({ concurrency: config.JOBS_CONCURRENCY, config: jobConfig, ...deps });
 }

@@ -5,6 +5,7 @@ import { releasePendingPointsJob } from '../core/points/jobs/release-pending.js'
 import { recomputeSegmentsJob } from '../core/segments/jobs/recompute-segments.js';
 import { evaluateDowngradesJob } from '../core/tiers/jobs/evaluate-downgrades.js';
 import { evaluateMemberTierJob } from '../core/tiers/jobs/evaluate-member.js';
+import { maintainClicksJob } from '../tracking/jobs/maintain-clicks.js';
 import type { JobDefinition } from './types.js';
 
 /**
@@ -19,6 +20,7 @@ export const jobMap = {
   'segments.recompute': recomputeSegmentsJob,
   'tiers.evaluate-member': evaluateMemberTierJob,
   'tiers.evaluate-downgrades': evaluateDowngradesJob,
+  'tracking.maintain-clicks': maintainClicksJob,
 } satisfies Record<string, JobDefinition>;
 
 export type JobMap = typeof jobMap;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Db } from '../../db/client.js';
+import type { Config } from '../config.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
 import type { JobMap } from './registry.js';
@@ -28,7 +29,11 @@ export interface JobDeps {
   logger: Logger;
   clock: Clock;
   jobs: JobQueue;
+  /** Settings jobs read (retention); absent where a runner is built without them, so jobs default. */
+  config?: JobConfig;
 }
+
+export type JobConfig = Partial<Pick<Config, 'CLICK_RETENTION_MONTHS'>>;
 
 export interface JobMeta {
   id: string;

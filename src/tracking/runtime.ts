@@ -3,6 +3,7 @@ import type { ChangeFeed } from '../change-feed.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
+import { createRateLimiter } from '../core/rate-limiter.js';
 import { createClickBuffer } from './clicks/buffer.js';
 import { createIpHasher } from './clicks/ip-hash.js';
 import { createLinkCache } from './links/cache.js';
@@ -16,6 +17,8 @@ export type TrackingConfig = Pick<
   | 'CLICK_FLUSH_BATCH_SIZE'
   | 'CLICK_BUFFER_MAX'
   | 'CLICK_BUFFER_WAIT_MS'
+  | 'REDIRECT_RATE_LIMIT_PER_MINUTE'
+  | 'JOBS_QUEUE_PREFIX'
 >;
 
 /**
@@ -27,7 +30,7 @@ export function createTracking(deps: { config: TrackingConfig; db: Db; logger: L
   const { config, db, logger, clock, changes } = deps;
   const log = logger.child({ component: 'tracking' });
   // With Redis, pub/sub carries every change at once and the TTL is only a safety net.
-  const ttlMs = config.LINK_CACHE_TTL_MS ?? (config.REDIS_URL ? 60_000 : 1_000);
+  const ttlMs = config.LINK_CACHE_TTL_MS ?? (config.REDIS_URL ? 60_000 : 500);
   const links = createLinkCache({ db, logger: log, clock, ttlMs });
   const ipHasher = createIpHasher({ db, logger: log, clock });
   const clicks = createClickBuffer({
@@ -39,6 +42,19 @@ export function createTracking(deps: { config: TrackingConfig; db: Db; logger: L
     maxBuffered: config.CLICK_BUFFER_MAX,
     waitForRoomMs: config.CLICK_BUFFER_WAIT_MS,
   });
+  // Off by default: abuse of redirects shows up as bot, duplicate and velocity signals instead.
+  const redirectLimiter =
+    config.REDIRECT_RATE_LIMIT_PER_MINUTE > 0
+      ? createRateLimiter({
+          name: 'redirect',
+          limit: config.REDIRECT_RATE_LIMIT_PER_MINUTE,
+          windowMs: 60_000,
+          logger: log,
+          now: () => clock().getTime(),
+          redisUrl: config.REDIS_URL,
+          prefix: config.JOBS_QUEUE_PREFIX,
+        })
+      : undefined;
   let unsubscribe: (() => void) | undefined;
 
   return {
@@ -46,6 +62,7 @@ export function createTracking(deps: { config: TrackingConfig; db: Db; logger: L
     clicks,
     ipHasher,
     changes,
+    ...(redirectLimiter ? { redirectLimiter } : {}),
     async start() {
       unsubscribe = changes.subscribe((event) => {
         if (event.topic === 'link') links.invalidate(event);
@@ -54,12 +71,15 @@ export function createTracking(deps: { config: TrackingConfig; db: Db; logger: L
       });
       await changes.ready();
       await ipHasher.start();
+      // Like the change feed: with Redis configured, counting starts once it is connected.
+      await redirectLimiter?.ready();
       clicks.start();
     },
     async close() {
       unsubscribe?.();
       await clicks.close();
       ipHasher.close();
+      await redirectLimiter?.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { affiliateProfiles, markets, members, programs, tenants, users } from '../../db/schema/index.js';
+import { randomBase62 } from '../../db/ids.js';
+import { affiliateProfiles, links, markets, members, programs, tenants, users } from '../../db/schema/index.js';
 import { createApiKey } from '../../src/core/auth/api-keys.js';
 import type { Role } from '../../src/core/auth/actor.js';
 import { hashPassword } from '../../src/core/auth/passwords.js';
@@ -79,9 +80,10 @@ export async function createUser(
  * manager for DE, an approved affiliate, a member (each with a login) and a merchant API key.
  * Every call makes a new, independent world, so tests never share data.
  */
-export async function createWorld(h: Harness, opts: { settings?: Record<string, unknown> } = {}) {
+export async function createWorld(h: Harness, opts: { settings?: Record<string, unknown>; /** `links` settings over TEST_LINK_SETTINGS. */ links?: Record<string, unknown> } = {}) {
   const tenant = await createTenant(h);
-  const { program, markets: marketRows } = await createProgram(h, { tenantId: tenant.id, settings: opts.settings });
+  const settings = opts.links ? { ...opts.settings, links: { ...TEST_LINK_SETTINGS, ...opts.links } } : opts.settings;
+  const { program, markets: marketRows } = await createProgram(h, { tenantId: tenant.id, settings });
   const admin = await createUser(h, { tenantId: tenant.id, role: 'admin' });
   const manager = await createUser(h, { tenantId: tenant.id, role: 'regional_manager', countries: ['DE'] });
   const affiliateMember = await createAffiliate(h, program.id, { country: 'DE', name: 'Ada Affiliate' });
@@ -104,3 +106,27 @@ export async function createWorld(h: Harness, opts: { settings?: Record<string, 
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/** `links` settings for worlds that make links: destinations on shop.example and its subdomains. */
+export const TEST_LINK_SETTINGS = {
+  allowedHosts: ['shop.example', '*.shop.example'],
+  fallbackUrl: 'https://shop.example/',
+  inviteDestinationUrl: 'https://shop.example/join',
+  attributionWindowDays: 30,
+};
+
+/** A link row inserted directly (owned by the world's affiliate unless said otherwise); the links API has its own tests. */
+export async function createLink(h: Harness, w: Pick<World, 'program' | 'affiliate'>, attrs: Partial<typeof links.$inferInsert> = {}) {
+  const [row] = await h.db
+    .insert(links)
+    .values({
+      programId: w.program.id,
+      ownerMemberId: w.affiliate.member.id,
+      kind: 'affiliate',
+      slug: `t${randomBase62(10)}`,
+      destinationUrl: 'https://shop.example/landing',
+      ...attrs,
+    })
+    .returning();
+  return row!;
+}

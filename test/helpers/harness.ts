@@ -11,6 +11,7 @@ import type { JobRunner } from '../../src/jobs/types.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createChangeFeed } from '../../src/change-feed.js';
 import { createTracking } from '../../src/tracking/runtime.js';
+import { createApiRateLimiter } from '../../src/api/middleware/rate-limit.js';
 import type { Tracking } from '../../src/tracking/types.js';
 import { createTestDatabase } from './database.js';
 
@@ -61,8 +62,8 @@ export interface Harness {
  * One per test file (beforeAll): a fresh database, the real job runner (BullMQ on its own Redis
  * prefix when REDIS_URL is set), and the same app factory the server uses.
  */
-export async function createHarness(opts: { poolSize?: number } = {}): Promise<Harness> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', JOBS_QUEUE_PREFIX: `trellis-test-${randomBytes(5).toString('hex')}` });
+export async function createHarness(opts: { poolSize?: number; /** Overrides of environment variables. */ env?: Record<string, string> } = {}): Promise<Harness> {
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', JOBS_QUEUE_PREFIX: `trellis-test-${randomBytes(5).toString('hex')}`, ...opts.env });
   const database = await createTestDatabase(opts);
   const logger = createLogger(config.LOG_LEVEL);
   const clock = createTestClock();
@@ -74,6 +75,8 @@ export async function createHarness(opts: { poolSize?: number } = {}): Promise<H
   const changes = createChangeFeed(config, logger);
   const tracking = createTracking({ config, db: database.db, logger, clock, changes });
   await tracking.start();
+  const apiRateLimiter = createApiRateLimiter(config, logger, () => clock().getTime());
+  await apiRateLimiter?.ready();
   const app = newApp({
     config,
     db: database.db,
@@ -82,6 +85,7 @@ export async function createHarness(opts: { poolSize?: number } = {}): Promise<H
     jobs,
     tokens,
     tracking,
+    apiRateLimiter,
     healthCheck: async () => {
       await database.db.execute(sql`select 1`);
     },
@@ -116,6 +120,7 @@ export async function createHarness(opts: { poolSize?: number } = {}): Promise<H
     },
     async close() {
       await tracking.close();
+      await apiRateLimiter?.close();
       await changes.close();
       await jobs.close();
       await database.drop();

@@ -1,6 +1,6 @@
 import { and, eq, gt, type SQL } from 'drizzle-orm';
 import { markets, programs } from '../../../db/schema/index.js';
-import { withTransaction, type ServiceContext } from '../../context.js';
+import { publishAfterCommit, withTransaction, type ServiceContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from '../auth/actor.js';
 import { assertTenantAdmin, loadProgramInScope, type Program } from '../auth/scope.js';
@@ -111,6 +111,8 @@ export async function updateProgram(ctx: ServiceContext, programId: string, raw:
     const before = toProgramView(current);
     const after = toProgramView(row!);
     await recordAudit(tx, { tenantId, programId: current.id, action: 'program.updated', entityType: 'program', entityId: current.id, before, after });
+    // Link caches in every API process hold settings (allowed hosts, fallback URL): drop them.
+    if (settings) publishAfterCommit(tx, { topic: 'program', programId: current.id });
     return after;
   });
 }

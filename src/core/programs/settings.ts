@@ -3,6 +3,7 @@ import { ValidationError, type FieldIssue } from '../../errors.js';
 import { pointsSettingsSchema } from '../points/settings.js';
 import { segmentSettingsSchema } from '../segments/settings.js';
 import { tierSettingsSchema } from '../tiers/settings.js';
+import { linkSettingsSchema } from '../../tracking/links/settings.js';
 import { issuesFromZod } from '../validation.js';
 
 /**
@@ -14,6 +15,7 @@ export const SETTINGS_NAMESPACES: Record<string, z.ZodType> = {
   points: pointsSettingsSchema,
   tiers: tierSettingsSchema,
   segments: segmentSettingsSchema,
+  links: linkSettingsSchema,
 };
 
 export type ProgramSettings = Record<string, Record<string, unknown>>;

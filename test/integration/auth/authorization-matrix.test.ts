@@ -11,7 +11,7 @@ import {
 } from '../../../db/schema/index.js';
 import { PRINCIPALS, type Principal } from '../../../src/core/auth/actor.js';
 import { ACCESS_EXTENSION } from '../../../src/api/openapi.js';
-import { createWorld, type World } from '../../helpers/factories.js';
+import { createLink, createWorld, type World } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 
 /**
@@ -27,7 +27,8 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 /** Operations anyone may call. Adding a public operation is a decision: list it here on purpose. */
-const PUBLIC_OPERATIONS = new Set(['health', 'login', 'getJwks']);
+// followLink is the redirect visitors follow from anywhere: GET /r/{slug}.
+const PUBLIC_OPERATIONS = new Set(['health', 'login', 'getJwks', 'followLink']);
 
 /**
  * How to get a real id (or name) for each path parameter, built in a given world. An operation
@@ -51,6 +52,9 @@ const PATH_VALUES: Record<string, (w: World) => Promise<string> | string> = {
     return 'vip';
   },
   segment: () => 'loyal',
+  // A slug nobody has: the redirect is public, so only its 404 is exercised here.
+  slug: () => 'matrixSlug',
+  linkId: async (w) => (await createLink(h, w)).id,
   importId: async (w) => (await h.db.insert(importRuns).values({ programId: w.program.id, format: 'csv', status: 'completed' }).returning())[0]!.id,
   entryId: async (w) =>
     (

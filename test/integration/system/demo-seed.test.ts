@@ -1,6 +1,6 @@
 import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memberOrders, members, memberSegments, memberTags, pointsEntries, programs, tenants, tiers } from '../../../db/schema/index.js';
+import { links, memberOrders, members, memberSegments, memberTags, pointsEntries, programs, tenants, tiers, users } from '../../../db/schema/index.js';
 import { seedDemoIfEmpty, type DemoCredentials } from '../../../db/seed/demo.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 
@@ -74,6 +74,25 @@ describe('demo seed', () => {
     const total = counts.body.data.reduce((n: number, d: { members: number }) => n + d.members, 0);
     const br = await h.db.select({ n: count() }).from(members).where(and(eq(members.programId, program!.id), eq(members.country, 'BR')));
     expect(total).toBe(br[0]!.n);
+  });
+
+  it('has the `demo` link for the demo affiliate, and the demo member\'s invite link', async () => {
+    const [demoLink] = await h.db.select().from(links).where(and(eq(links.domain, ''), eq(links.slug, 'demo')));
+    expect(demoLink).toMatchObject({ programId: demo.programId, kind: 'affiliate', status: 'active', customSlug: true });
+    expect(demoLink!.countryDestinations).toHaveProperty('DE');
+    expect(demoLink!.params).toHaveProperty('utm_source');
+    const [affiliateUser] = await h.db.select().from(users).where(eq(users.email, 'affiliate@demo.trellis.test'));
+    expect(demoLink!.ownerMemberId).toBe(affiliateUser!.memberId);
+
+    const login = await h.request('POST', '/v1/auth/login', { body: { email: 'member@demo.trellis.test', password: 'trellis-demo' } });
+    const invite = await h.request('POST', `/v1/programs/${demo.programId}/invite-link`, { token: login.body.accessToken });
+    expect(invite.status).toBe(200);
+    expect(invite.body).toMatchObject({ kind: 'invite', ownerMemberId: login.body.user.memberId });
+
+    // The link works: the redirect goes to the demo shop with its parameters and a click id.
+    const res = await h.request('GET', '/r/demo', { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0' } });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toMatch(/^https:\/\/shop\.demo\.trellis\.test\/spring\?.*utm_source=trellis.*&trellis_click=clk_/);
   });
 
   it('does not seed a database that has data, nor twice', async () => {

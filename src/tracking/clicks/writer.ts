@@ -1,0 +1,266 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../../db/client.js';
+import type { Logger } from '../../logger.js';
+import type { PendingClick } from '../types.js';
+import { classifyClicks, dedupKey, rollupDeltas, utcDay, type ClassifiedClick, type DedupState } from './classify.js';
+
+export interface ClickBatchResult {
+  /** Clicks inserted by this call; a replayed click that is already stored is not counted again. */
+  inserted: number;
+  counted: number;
+  duplicates: number;
+  bots: number;
+}
+
+/**
+ * Months whose partition this process has ensured, per database handle (tests run several
+ * databases in one process). Forgotten after any failed write, since retention may have dropped
+ * a partition since.
+ */
+const ensuredMonths = new WeakMap<Db, Set<string>>();
+
+const DUPLICATE_TABLE = '42P07';
+
+const monthOf = (at: Date) => `${at.toISOString().slice(0, 7)}-01`;
+
+/** Creates the partition of `month` (YYYY-MM-01) unless it exists; safe from many processes at once. */
+export async function ensureClickPartition(db: Db, month: string): Promise<void> {
+  try {
+    await db.execute(sql`select clicks_ensure_partition(${month}::date)`);
+  } catch (err) {
+    // Processes racing to create the same month: the function's re-check under its lock can
+    // miss a table another session just committed. The partition exists either way.
+    if (sqlState(err) !== DUPLICATE_TABLE) throw err;
+  }
+}
+
+async function ensurePartitions(db: Db, clicks: PendingClick[]): Promise<void> {
+  let known = ensuredMonths.get(db);
+  if (!known) ensuredMonths.set(db, (known = new Set()));
+  const months = new Set<string>();
+  for (const click of clicks) months.add(monthOf(click.clickedAt));
+  for (const month of months) {
+    if (known.has(month)) continue;
+    // Outside the batch's transaction: the function serialises creators on an advisory lock,
+    // which must not be held for the length of a write.
+    await ensureClickPartition(db, month);
+    known.add(month);
+  }
+}
+
+interface DedupRows {
+  /** Each key's row as it was before this batch (null last click for the rows this batch created). */
+  state: Map<string, DedupState>;
+  /** Keys whose row existed already: only those can need an update after classification. */
+  existing: Set<string>;
+}
+
+/**
+ * Creates and locks the click_dedup rows of the batch's human clicks. Most visitors in a batch are
+ * new, so their rows are inserted already holding the outcome of classifying them against an empty
+ * row, and need no update afterwards; only rows that existed are read back (`for update`).
+ * Both statements take rows in one fixed order (byte order of the key), so two processes flushing
+ * the same visitors wait on each other instead of deadlocking; a visitor another process is
+ * inserting right now conflicts once that process commits, and is then read and locked here.
+ */
+async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows> {
+  const firstDay = new Map<string, DedupState>();
+  for (const c of humans) {
+    const key = dedupKey(c.linkId, c.ipHash);
+    const day = utcDay(c.clickedAt);
+    const seen = firstDay.get(key);
+    if (!seen || day < seen.day) firstDay.set(key, { day, lastCountedMs: null });
+  }
+  const asNew = new Map([...firstDay].map(([key, s]) => [key, { ...s }]));
+  classifyClicks(humans, asNew);
+  const newRows = [...asNew].map(([key, s]) => {
+    const [linkId, ipHash] = key.split('\n') as [string, string];
+    return { link_id: linkId, ip_hash: ipHash, day: s.day, last_counted_at: new Date(s.lastCountedMs!).toISOString() };
+  });
+  const inserted = await queryRows<{ link_id: string; ip_hash: string }>(
+    tx,
+    sql`insert into click_dedup (link_id, ip_hash, day, last_counted_at)
+        select k.link_id, k.ip_hash, k.day, k.last_counted_at
+        from json_to_recordset(${JSON.stringify(newRows)}::json) as k(link_id text, ip_hash text, day date, last_counted_at timestamptz)
+        order by k.link_id collate "C", k.ip_hash collate "C"
+        on conflict do nothing
+        returning link_id, ip_hash`,
+  );
+  const state = firstDay;
+  const existing = new Set(firstDay.keys());
+  for (const r of inserted) existing.delete(dedupKey(r.link_id, r.ip_hash));
+  if (existing.size) {
+    const keys = [...existing].map((key) => {
+      const [linkId, ipHash] = key.split('\n') as [string, string];
+      return { link_id: linkId, ip_hash: ipHash };
+    });
+    const rows = await queryRows<{ link_id: string; ip_hash: string; day: string; last_ms: number | null }>(
+      tx,
+      sql`select d.link_id, d.ip_hash, d.day::text as day, (extract(epoch from d.last_counted_at) * 1000)::float8 as last_ms
+          from click_dedup d
+          join json_to_recordset(${JSON.stringify(keys)}::json) as k(link_id text, ip_hash text) on d.link_id = k.link_id and d.ip_hash = k.ip_hash
+          order by d.link_id collate "C", d.ip_hash collate "C"
+          for update of d`,
+    );
+    for (const r of rows) state.set(dedupKey(r.link_id, r.ip_hash), { day: r.day, lastCountedMs: r.last_ms === null ? null : Number(r.last_ms) });
+  }
+  return { state, existing };
+}
+
+async function saveDedupRows(tx: Db, state: Map<string, DedupState>, changed: Set<string>): Promise<void> {
+  if (!changed.size) return;
+  const rows = [...changed].map((key) => {
+    const [linkId, ipHash] = key.split('\n') as [string, string];
+    const s = state.get(key)!;
+    return { link_id: linkId, ip_hash: ipHash, day: s.day, last_counted_at: new Date(s.lastCountedMs!).toISOString() };
+  });
+  await tx.execute(sql`
+    update click_dedup d set day = u.day, last_counted_at = u.last_counted_at
+    from json_to_recordset(${JSON.stringify(rows)}::json) as u(link_id text, ip_hash text, day date, last_counted_at timestamptz)
+    where d.link_id = u.link_id and d.ip_hash = u.ip_hash`);
+}
+
+/**
+ * One multi-row insert. A batch that may already be stored (its earlier write failed, perhaps after
+ * the commit) skips the clicks that are, and only the ids actually inserted are returned; a first
+ * attempt uses a plain insert, which is cheaper than conflict checking for every row.
+ */
+async function insertClicks(tx: Db, classified: ClassifiedClick[], mayBeStored: boolean): Promise<Set<string> | 'all'> {
+  const rows = classified.map(({ click: c, status }) => ({
+    id: c.id,
+    clicked_at: c.clickedAt.toISOString(),
+    link_id: c.linkId,
+    program_id: c.programId,
+    owner_member_id: c.ownerMemberId,
+    country: c.country,
+    ua_class: c.uaClass,
+    referrer_host: c.referrerHost,
+    ip_hash: c.ipHash,
+    status,
+    sub_ids: c.subIds,
+  }));
+  const insert = sql`insert into clicks (id, clicked_at, link_id, program_id, owner_member_id, country, ua_class, referrer_host, ip_hash, status, sub_ids)
+    select r.id, r.clicked_at, r.link_id, r.program_id, r.owner_member_id, r.country, r.ua_class::click_ua_class, r.referrer_host, r.ip_hash, r.status::click_status, r.sub_ids
+    from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, clicked_at timestamptz, link_id text, program_id text, owner_member_id text,
+      country text, ua_class text, referrer_host text, ip_hash text, status text, sub_ids jsonb)`;
+  if (!mayBeStored) {
+    await tx.execute(insert);
+    return 'all';
+  }
+  const inserted = await queryRows<{ id: string }>(tx, sql`${insert} on conflict do nothing returning id`);
+  return new Set(inserted.map((r) => r.id));
+}
+
+async function addToRollups(tx: Db, stored: ClassifiedClick[]): Promise<void> {
+  const deltas = rollupDeltas(stored);
+  if (!deltas.length) return;
+  await tx.execute(sql`
+    insert into click_daily_rollups as t (day, link_id, country, program_id, owner_member_id, clicks, unique_clicks, duplicate_clicks, bot_clicks)
+    select r.day, r.link_id, r.country, r.program_id, r.owner_member_id, r.clicks, r.unique_clicks, r.duplicate_clicks, r.bot_clicks
+    from json_to_recordset(${JSON.stringify(deltas)}::json) as r(day date, link_id text, country text, program_id text, owner_member_id text,
+      clicks int, unique_clicks int, duplicate_clicks int, bot_clicks int)
+    order by r.day, r.link_id collate "C", r.country collate "C"
+    on conflict (day, link_id, country) do update set
+      clicks = t.clicks + excluded.clicks,
+      unique_clicks = t.unique_clicks + excluded.unique_clicks,
+      duplicate_clicks = t.duplicate_clicks + excluded.duplicate_clicks,
+      bot_clicks = t.bot_clicks + excluded.bot_clicks,
+      updated_at = now()`);
+}
+
+export interface WriteOptions {
+  /**
+   * Whether some of the clicks may be stored already: an earlier write of them failed, possibly
+   * after it committed. Safe by default; the buffer passes false for clicks never tried before.
+   */
+  mayBeStored?: boolean;
+}
+
+/**
+ * Writes one batch of clicks: classification (bot, duplicate, counted), the clicks themselves and
+ * the daily rollups, in one transaction and a fixed number of statements whatever the batch size.
+ * Safe to call again with the same clicks after an ambiguous failure: only newly inserted clicks
+ * reach the rollups.
+ */
+export async function writeClickBatch(db: Db, clicks: PendingClick[], opts: WriteOptions = {}): Promise<ClickBatchResult> {
+  const result: ClickBatchResult = { inserted: 0, counted: 0, duplicates: 0, bots: 0 };
+  if (!clicks.length) return result;
+  try {
+    await ensurePartitions(db, clicks);
+    await db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const humans = clicks.filter((c) => c.uaClass !== 'bot');
+      const { state, existing } = humans.length ? await lockDedupRows(tx, humans) : { state: new Map<string, DedupState>(), existing: new Set<string>() };
+      const { classified, changed } = classifyClicks(clicks, state);
+      // Rows created by this batch already hold their outcome.
+      for (const key of changed) if (!existing.has(key)) changed.delete(key);
+      await saveDedupRows(tx, state, changed);
+      const insertedIds = await insertClicks(tx, classified, opts.mayBeStored ?? true);
+      const stored = insertedIds === 'all' ? classified : classified.filter((c) => insertedIds.has(c.click.id));
+      await addToRollups(tx, stored);
+      for (const c of stored) {
+        if (c.status === 'counted') result.counted++;
+        else if (c.status === 'duplicate') result.duplicates++;
+        else result.bots++;
+      }
+      result.inserted = stored.length;
+    });
+  } catch (err) {
+    ensuredMonths.delete(db);
+    throw err;
+  }
+  return result;
+}
+
+/** SQLSTATE of a driver error (drizzle wraps it in `cause`), if any. */
+function sqlState(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * Data exceptions (22) and integrity violations (23) come from the clicks themselves (a link that
+ * does not exist, a value too long): retrying the same batch can never succeed. Anything else
+ * (connection lost, database down, deadlock, missing table) may pass on a retry.
+ */
+export function isRejectedByData(err: unknown): boolean {
+  const state = sqlState(err);
+  return state !== undefined && (state.startsWith('22') || state.startsWith('23'));
+}
+
+export interface ClickWriteOutcome {
+  written: number;
+  rejected: number;
+}
+
+/**
+ * `writeClickBatch`, except that when the data itself is refused it splits the batch in halves
+ * until the offending clicks are alone, logs and drops those, and writes the rest. One bad click
+ * must not block every click behind it forever. Other failures are thrown for the caller to retry.
+ */
+export async function writeClicks(db: Db, clicks: PendingClick[], logger: Logger, opts: WriteOptions & { retried?: boolean } = {}): Promise<ClickWriteOutcome> {
+  try {
+    await writeClickBatch(db, clicks, opts);
+    return { written: clicks.length, rejected: 0 };
+  } catch (err) {
+    if (!isRejectedByData(err)) throw err;
+    // A refused statement rolled the whole transaction back, so nothing of it is stored.
+    const again = { mayBeStored: opts.mayBeStored, retried: true };
+    // Once as is: a month whose partition retention dropped behind this process's back fails
+    // with a constraint error, and the failure made the writer forget the months it had ensured.
+    if (!opts.retried) return await writeClicks(db, clicks, logger, again);
+    if (clicks.length === 1) {
+      logger.error({ err, click: clicks[0] }, 'click refused by the database; dropped');
+      return { written: 0, rejected: 1 };
+    }
+    const mid = clicks.length >> 1;
+    const first = await writeClicks(db, clicks.slice(0, mid), logger, again);
+    const second = await writeClicks(db, clicks.slice(mid), logger, again);
+    return { written: first.written + second.written, rejected: first.rejected + second.rejected };
+  }
+}
