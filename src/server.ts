@@ -55,6 +55,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
     lines.push('', '  Demo data (also in ' + file + '):');
     for (const login of demo.logins) lines.push(`    ${login.role.padEnd(17)} ${login.email} / ${login.password}`);
     lines.push(`    merchant API key  ${demo.apiKey}`);
+    lines.push(`    referral link     ${base}/r/demo`);
   }
   process.stdout.write(lines.join('\n') + '\n\n');
 });

@@ -5,8 +5,22 @@ export const DUPLICATE_WINDOW_MS = 60 * 60_000;
 
 export type ClickStatus = 'counted' | 'duplicate' | 'bot';
 
+const DAY_MS = 86_400_000;
+// A batch's clicks nearly all fall on one day: remember the last day's text rather than
+// formatting a date several times per click while the flush holds the event loop.
+let memoDayNumber = NaN;
+let memoDayText = '';
+
 /** The UTC day of an instant, as PostgreSQL's `date` text (YYYY-MM-DD). */
-export const utcDay = (at: Date | number) => new Date(at).toISOString().slice(0, 10);
+export function utcDay(at: Date | number): string {
+  const ms = typeof at === 'number' ? at : at.getTime();
+  const dayNumber = Math.floor(ms / DAY_MS);
+  if (dayNumber !== memoDayNumber) {
+    memoDayText = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    memoDayNumber = dayNumber;
+  }
+  return memoDayText;
+}
 
 /** The `click_dedup` row of one (link, IP hash) as read under its row lock. */
 export interface DedupState {

@@ -21,7 +21,7 @@ const ensuredMonths = new WeakMap<Db, Set<string>>();
 
 const DUPLICATE_TABLE = '42P07';
 
-const monthOf = (at: Date) => `${at.toISOString().slice(0, 7)}-01`;
+const monthOf = (at: Date) => `${utcDay(at).slice(0, 7)}-01`;
 
 /** Creates the partition of `month` (YYYY-MM-01) unless it exists; safe from many processes at once. */
 export async function ensureClickPartition(db: Db, month: string): Promise<void> {

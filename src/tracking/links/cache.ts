@@ -1,4 +1,6 @@
 import { and, eq } from 'drizzle-orm';
+import { checkDestination } from './destination.js';
+import { linkSettingsOf } from './settings.js';
 import type { Db } from '../../../db/client.js';
 import { links, programs } from '../../../db/schema/index.js';
 import type { Clock } from '../../context.js';
@@ -47,49 +49,22 @@ interface LinkRow {
   programSettings: Record<string, unknown>;
 }
 
-interface LinkSettings {
-  allowedHosts: string[];
-  fallbackUrl: string | null;
-  inviteDestinationUrl: string | null;
-  attributionWindowDays: number;
+/** The destination normalised when it passes the links domain's guard with the program's hosts today. */
+function allowedDestination(url: string | null, allowedHosts: readonly string[]): string | null {
+  if (!url) return null;
+  const check = checkDestination(url, allowedHosts);
+  return check.ok ? check.url : null;
 }
 
-const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
-
-/** The program's `links` settings as stored, read defensively: a bad value must not break redirects. */
-function linkSettings(programSettings: Record<string, unknown>): LinkSettings {
-  const raw = (programSettings.links ?? {}) as Record<string, unknown>;
-  const hosts = Array.isArray(raw.allowedHosts) ? raw.allowedHosts.filter((h): h is string => typeof h === 'string') : [];
-  const days = raw.attributionWindowDays;
-  return {
-    allowedHosts: hosts.map((h) => h.trim().toLowerCase().replace(/\.$/, '')),
-    fallbackUrl: typeof raw.fallbackUrl === 'string' ? raw.fallbackUrl : null,
-    inviteDestinationUrl: typeof raw.inviteDestinationUrl === 'string' ? raw.inviteDestinationUrl : null,
-    attributionWindowDays: typeof days === 'number' && Number.isInteger(days) && days > 0 ? days : DEFAULT_ATTRIBUTION_WINDOW_DAYS,
-  };
-}
-
-/** `url` normalised (an absolute http(s) URL, safe for a Location header), or null. */
-function httpUrl(url: string | null | undefined): URL | null {
+/** The fallback needs no allowed host (the merchant's admin sets it), only to be a real http(s) URL. */
+function httpUrl(url: string | null): string | null {
   if (!url) return null;
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed : null;
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
   } catch {
     return null;
   }
-}
-
-/** `example.com` matches itself; `*.example.com` matches its subdomains. */
-function hostAllowed(host: string, allowedHosts: string[]): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return allowedHosts.some((pattern) => (pattern.startsWith('*.') ? h.length > pattern.length - 1 && h.endsWith(pattern.slice(1)) : h === pattern));
-}
-
-/** The destination normalised when its host is (still) allowed; null refuses it: never an open redirect. */
-function allowedDestination(url: string | null, allowedHosts: string[]): string | null {
-  const parsed = httpUrl(url);
-  return parsed && hostAllowed(parsed.hostname, allowedHosts) ? parsed.href : null;
 }
 
 /**
@@ -98,7 +73,7 @@ function allowedDestination(url: string | null, allowedHosts: string[]): string 
  * link whose destination is no longer allowed behaves as archived, such country overrides drop out.
  */
 function cachedLinkFromRow(row: LinkRow, logger: Logger): CachedLink {
-  const settings = linkSettings(row.programSettings);
+  const settings = linkSettingsOf({ settings: row.programSettings });
   // Invite links follow the program's invite destination, so changing it moves them all.
   const wanted = row.destinationUrl ?? settings.inviteDestinationUrl;
   const destination = allowedDestination(wanted, settings.allowedHosts);
@@ -121,9 +96,9 @@ function cachedLinkFromRow(row: LinkRow, logger: Logger): CachedLink {
     destinationUrl: destination ?? '',
     countryDestinations,
     params: row.params ?? {},
-    fallbackUrl: httpUrl(settings.fallbackUrl)?.href ?? null,
+    fallbackUrl: httpUrl(settings.fallbackUrl),
     attributionWindowDays: settings.attributionWindowDays,
-    allowedHosts: settings.allowedHosts,
+    allowedHosts: [...settings.allowedHosts],
   };
 }
 
