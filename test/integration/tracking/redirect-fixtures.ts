@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
-import { randomBase62 } from '../../../db/ids.js';
 import { links } from '../../../db/schema/index.js';
 import { clicks } from '../../../db/schema/partitioned.js';
-import { createWorld } from '../../helpers/factories.js';
+import { createLink, createWorld } from '../../helpers/factories.js';
 import type { ApiResponse, Harness } from '../../helpers/harness.js';
 
 /** Shared by the redirect tests: programs with `links` settings, link rows, and following links. */
@@ -26,20 +25,7 @@ export async function linkWorld(h: Harness, settings: LinkSettingsInput = {}) {
 export type LinkWorld = Awaited<ReturnType<typeof linkWorld>>;
 
 /** A link row, inserted directly (the links API is tested on its own). */
-export async function insertLink(h: Harness, w: LinkWorld, attrs: Partial<typeof links.$inferInsert> = {}) {
-  const [row] = await h.db
-    .insert(links)
-    .values({
-      programId: w.program.id,
-      ownerMemberId: w.affiliate.member.id,
-      kind: 'affiliate',
-      slug: `t${randomBase62(10)}`,
-      destinationUrl: 'https://shop.example/landing',
-      ...attrs,
-    })
-    .returning();
-  return row!;
-}
+export const insertLink = (h: Harness, w: LinkWorld, attrs: Partial<typeof links.$inferInsert> = {}) => createLink(h, w, attrs);
 
 /** GET (or HEAD) /r/{slug} as a browser would, unless headers say otherwise. */
 export function follow(h: Pick<Harness, 'request'>, slug: string, opts: { method?: string; query?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
