@@ -56,7 +56,6 @@ ALTER TABLE "links" ADD CONSTRAINT "links_owner_member_id_members_id_fk" FOREIGN
 ALTER TABLE "click_daily_rollups" ADD CONSTRAINT "click_daily_rollups_link_id_links_id_fk" FOREIGN KEY ("link_id") REFERENCES "public"."links"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "click_daily_rollups" ADD CONSTRAINT "click_daily_rollups_program_id_programs_id_fk" FOREIGN KEY ("program_id") REFERENCES "public"."programs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "click_daily_rollups" ADD CONSTRAINT "click_daily_rollups_owner_member_id_members_id_fk" FOREIGN KEY ("owner_member_id") REFERENCES "public"."members"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "click_dedup" ADD CONSTRAINT "click_dedup_link_id_links_id_fk" FOREIGN KEY ("link_id") REFERENCES "public"."links"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "links_domain_slug_uq" ON "links" USING btree ("domain","slug");--> statement-breakpoint
 CREATE UNIQUE INDEX "links_one_invite_per_member_uq" ON "links" USING btree ("program_id","owner_member_id") WHERE "links"."kind" = 'invite';--> statement-breakpoint
 CREATE INDEX "links_program_owner_idx" ON "links" USING btree ("program_id","owner_member_id","id");--> statement-breakpoint
