@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../../config.js';
 import { createRateLimiter, type WindowRateLimiter } from '../../core/rate-limiter.js';
 import { RateLimitedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
+import { clientIpFrom } from '../../tracking/redirect/request-info.js';
+import { socketAddress } from '../client-address.js';
 import type { AppEnv } from '../env.js';
 
 /**
@@ -36,16 +37,8 @@ const fingerprint = (value: string) => createHash('sha256').update(value).digest
  * our proxy appended), else the socket's. `app.request()` in tests has no socket.
  */
 export function clientIp(c: Context, trustedHeader: string | undefined): string {
-  if (trustedHeader) {
-    const value = c.req.header(trustedHeader);
-    const last = value?.split(',').at(-1)?.trim();
-    if (last) return last;
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  // The same rule as the redirect's: the trusted header's last entry, else the socket.
+  return clientIpFrom(trustedHeader ? c.req.header(trustedHeader) : undefined, socketAddress(c) ?? 'unknown');
 }
 
 /**

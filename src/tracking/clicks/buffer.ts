@@ -1,5 +1,4 @@
 import type { Db } from '../../../db/client.js';
-import type { Clock } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import type { ClickBuffer, ClickBufferStats, PendingClick } from '../types.js';
 import { ChunkedQueue } from './queue.js';
@@ -8,8 +7,6 @@ import { writeClicks, type ClickWriteOutcome } from './writer.js';
 export interface ClickBufferOptions {
   db: Db;
   logger: Logger;
-  /** Unused: flush timing runs on real time, so a test moving the clock cannot stall or rush it. */
-  clock?: Clock;
   flushIntervalMs: number;
   batchSize: number;
   maxBuffered: number;

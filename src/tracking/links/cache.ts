@@ -3,7 +3,6 @@ import { checkDestination } from './destination.js';
 import { linkSettingsOf } from './settings.js';
 import type { Db } from '../../../db/client.js';
 import { links, programs } from '../../../db/schema/index.js';
-import type { Clock } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import type { CachedLink, LinkCache, LinkKey } from '../types.js';
 
@@ -30,8 +29,6 @@ interface Entry {
 export interface LinkCacheOptions {
   db: Db;
   logger: Logger;
-  /** Unused: freshness is measured on the monotonic clock so a test moving time cannot fake it. */
-  clock?: Clock;
   ttlMs: number;
   maxEntries?: number;
 }

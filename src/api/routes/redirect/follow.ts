@@ -1,8 +1,8 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createRedirectHandler, type RedirectHandler } from '../../../tracking/redirect/handler.js';
 import { renderAnswer } from '../../../tracking/redirect/render.js';
+import { socketAddress } from '../../client-address.js';
 import type { AppDeps, AppEnv } from '../../env.js';
 import { ErrorEnvelopeSchema } from '../../errors.js';
 import { defineRoute } from '../../openapi.js';
@@ -71,15 +71,6 @@ function handlerFor(c: Context<AppEnv>): RedirectHandler {
   return handler;
 }
 
-/** The socket address under @hono/node-server; app.request() in tests has no socket. */
-function socketAddress(c: Context<AppEnv>): string {
-  try {
-    return getConnInfo(c).remote.address ?? '0.0.0.0';
-  } catch {
-    return '0.0.0.0';
-  }
-}
-
 /** The same core as the node:http fast path (src/tracking/redirect/node-listener.ts), behind Hono. */
 export function registerFollowLink(app: OpenAPIHono<AppEnv>) {
   app.openapi(followLinkRoute, async (c) => {
@@ -92,7 +83,7 @@ export function registerFollowLink(app: OpenAPIHono<AppEnv>) {
       host: headers.get('host') ?? new URL(url).host,
       query: q === -1 ? '' : url.slice(q + 1),
       header: (name) => headers.get(name) ?? undefined,
-      socketAddress: socketAddress(c),
+      socketAddress: socketAddress(c) ?? '0.0.0.0',
       socketTls: url.startsWith('https:'),
     });
     const rendered = renderAnswer(answer, headers.get('accept') ?? undefined, c.get('requestId'));
