@@ -10,7 +10,7 @@
  *     BENCH_NODE_FLAGS extra Node flags for both servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  *
  * Trellis inherits the environment, so its knobs can be tried here too, e.g.
- * CLICK_FLUSH_INTERVAL_MS=50 CLICK_FLUSH_BATCH_SIZE=1000 npm run bench:redirect.
+ * CLICK_FLUSH_INTERVAL_MS=250 CLICK_FLUSH_BATCH_SIZE=1000 npm run bench:redirect.
  * Prints one JSON document on stdout; the servers' own output goes to stderr. Besides throughput
  * and latency it reports CPU per request for each process, which other work on the machine skews
  * far less than requests per second.

@@ -50,7 +50,7 @@ const configSchema = z.object({
   TRACKING_COUNTRY_HEADER: headerName.describe('trusted proxy header holding the visitor country, e.g. cf-ipcountry; unset means XX'),
   TRACKING_CLIENT_IP_HEADER: headerName.describe('trusted proxy header holding the client IP, e.g. cf-connecting-ip or x-forwarded-for (last entry); unset means the socket address'),
   LINK_CACHE_TTL_MS: z.coerce.number().int().min(50).max(3_600_000).optional().describe('link cache lifetime; default 60000 with REDIS_URL (pub/sub invalidates), 500 without'),
-  CLICK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  CLICK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(100),
   CLICK_FLUSH_BATCH_SIZE: z.coerce.number().int().min(1).max(50_000).default(5_000),
   CLICK_BUFFER_MAX: z.coerce.number().int().min(100).max(5_000_000).default(200_000).describe('clicks held in memory at most; beyond it redirects wait for room'),
   CLICK_BUFFER_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000).describe('how long a redirect waits for room in a full buffer before it is answered without recording'),

@@ -137,8 +137,13 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
       started = true;
       for (const def of Object.values(definitions)) {
         if (!def.everyMs) continue;
+        // One run at a time, as with BullMQ's scheduler: a tick is skipped while the previous run
+        // waits or runs. Each run gets its own id: a fixed one would sit among the finished ids
+        // and silence every later tick.
+        let tick = 0;
         const t = setInterval(() => {
-          void runner.enqueue(def.name as JobName, {} as never, { jobId: `schedule:${def.name}` }).catch(() => {});
+          if (queue.some((j) => j.name === def.name) || [...runningIds].some((id) => id.startsWith(`schedule:${def.name}:`))) return;
+          void runner.enqueue(def.name as JobName, {} as never, { jobId: `schedule:${def.name}:${++tick}` }).catch(() => {});
         }, def.everyMs);
         t.unref();
         timers.add(t);

@@ -46,16 +46,15 @@ export const dedupKey = (linkId: string, ipHash: string) => `${linkId}\n${ipHash
  * keys whose row must be written back.
  */
 export function classifyClicks(clicks: PendingClick[], state: Map<string, DedupState>): { classified: ClassifiedClick[]; changed: Set<string> } {
-  const ordered = clicks
-    .map((click, index) => ({ click, index, at: click.clickedAt.getTime() }))
-    .sort((a, b) => a.at - b.at || a.index - b.index);
   const byIndex: ClassifiedClick[] = new Array(clicks.length);
   const changed = new Set<string>();
-  for (const { click, index, at } of ordered) {
+  for (const index of timeOrder(clicks)) {
+    const click = clicks[index]!;
     if (click.uaClass === 'bot') {
       byIndex[index] = { click, status: 'bot', unique: false };
       continue;
     }
+    const at = click.clickedAt.getTime();
     const key = dedupKey(click.linkId, click.ipHash);
     const row = state.get(key);
     if (!row) throw new Error(`no dedup row read for link ${click.linkId}`);
@@ -71,6 +70,19 @@ export function classifyClicks(clicks: PendingClick[], state: Map<string, DedupS
     byIndex[index] = { click, status: 'counted', unique };
   }
   return { classified: byIndex, changed };
+}
+
+/**
+ * The batch's indexes in time order (arrival order among equal times). The buffer hands clicks
+ * over in the order they were stamped, so the sort is nearly always skipped.
+ */
+function timeOrder(clicks: PendingClick[]): Iterable<number> {
+  let inOrder = true;
+  for (let i = 1; i < clicks.length && inOrder; i++) inOrder = clicks[i - 1]!.clickedAt.getTime() <= clicks[i]!.clickedAt.getTime();
+  const indexes = Array.from({ length: clicks.length }, (_, i) => i);
+  if (inOrder) return indexes;
+  const at = clicks.map((c) => c.clickedAt.getTime());
+  return indexes.sort((a, b) => at[a]! - at[b]! || a - b);
 }
 
 export interface RollupDelta {

@@ -1,10 +1,11 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { clickIpSalts } from '../../../db/schema/index.js';
 import type { Clock } from '../../context.js';
 import type { Logger } from '../../logger.js';
 import type { IpHasher } from '../types.js';
+import { createIpHmac, type IpHmac } from './ip-hmac.js';
 
 const DAY_MS = 86_400_000;
 const REFRESH_MS = 60 * 60_000;
@@ -29,14 +30,14 @@ export function normaliseIp(ip: string): string {
  */
 export function createIpHasher(deps: { db: Db; logger: Logger; clock: Clock }): IpHasher & { start(): Promise<void>; close(): void } {
   const { db, logger, clock } = deps;
-  const secrets = new Map<string, Buffer>();
+  const secrets = new Map<string, IpHmac>();
   const loading = new Set<string>();
   // The day of the previous hash and its key: nearly every call hits it, so no date formatting.
   let currentStart = 0;
   let currentEnd = 0;
-  let currentKey: Buffer | undefined;
+  let currentKey: IpHmac | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let fallbackKey: Buffer | undefined;
+  let fallbackKey: IpHmac | undefined;
 
   async function ensureDays(days: string[]): Promise<void> {
     // Every process races to create the same rows; the first insert wins and all read the winner.
@@ -45,7 +46,7 @@ export function createIpHasher(deps: { db: Db; logger: Logger; clock: Clock }): 
       .values(days.map((day) => ({ day, secret: randomBytes(32).toString('base64url') })))
       .onConflictDoNothing();
     const rows = await db.select({ day: clickIpSalts.day, secret: clickIpSalts.secret }).from(clickIpSalts).where(inArray(clickIpSalts.day, days));
-    for (const row of rows) secrets.set(row.day, Buffer.from(row.secret, 'base64url'));
+    for (const row of rows) secrets.set(row.day, createIpHmac(Buffer.from(row.secret, 'base64url')));
     currentEnd = 0;
   }
 
@@ -67,7 +68,7 @@ export function createIpHasher(deps: { db: Db; logger: Logger; clock: Clock }): 
       .finally(() => loading.delete(day));
   }
 
-  function keyFor(ms: number): Buffer {
+  function keyFor(ms: number): IpHmac {
     const day = dayOf(ms);
     const key = secrets.get(day);
     if (key) {
@@ -77,7 +78,7 @@ export function createIpHasher(deps: { db: Db; logger: Logger; clock: Clock }): 
       return key;
     }
     loadInBackground(day);
-    let nearest: Buffer | undefined;
+    let nearest: IpHmac | undefined;
     let distance = Infinity;
     for (const [d, k] of secrets) {
       const gap = Math.abs(Date.parse(d) - ms);
@@ -88,7 +89,7 @@ export function createIpHasher(deps: { db: Db; logger: Logger; clock: Clock }): 
     // from this process will not match other processes' until the secrets load.
     if (!fallbackKey) {
       logger.error('no IP-hash secrets loaded; using a process-local secret until they load');
-      fallbackKey = randomBytes(32);
+      fallbackKey = createIpHmac(randomBytes(32));
     }
     return fallbackKey;
   }
@@ -97,7 +98,7 @@ export function createIpHasher(deps: { db: Db; logger: Logger; clock: Clock }): 
     hash(ip, at) {
       const ms = at.getTime();
       const key = ms >= currentStart && ms < currentEnd && currentKey ? currentKey : keyFor(ms);
-      return createHmac('sha256', key).update(normaliseIp(ip)).digest().subarray(0, 16).toString('base64url');
+      return key(normaliseIp(ip));
     },
     async start() {
       await refresh();

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../../db/client.js';
+import { copyField, copyFromText, queryRows, type Db } from '../../../db/client.js';
 import type { Logger } from '../../logger.js';
 import type { PendingClick } from '../types.js';
 import { classifyClicks, dedupKey, rollupDeltas, utcDay, type ClassifiedClick, type DedupState } from './classify.js';
@@ -20,6 +20,9 @@ export interface ClickBatchResult {
 const ensuredMonths = new WeakMap<Db, Set<string>>();
 
 const DUPLICATE_TABLE = '42P07';
+
+/** Lets waiting redirects run between the steps of a large batch. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const monthOf = (at: Date) => `${utcDay(at).slice(0, 7)}-01`;
 
@@ -65,30 +68,47 @@ interface DedupRows {
  */
 async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows> {
   const firstDay = new Map<string, DedupState>();
+  const asNew = new Map<string, DedupState>();
   for (const c of humans) {
     const key = dedupKey(c.linkId, c.ipHash);
     const day = utcDay(c.clickedAt);
     const seen = firstDay.get(key);
-    if (!seen || day < seen.day) firstDay.set(key, { day, lastCountedMs: null });
+    if (!seen) {
+      firstDay.set(key, { day, lastCountedMs: null });
+      asNew.set(key, { day, lastCountedMs: null });
+    } else if (day < seen.day) {
+      seen.day = day;
+      asNew.get(key)!.day = day;
+    }
   }
-  const asNew = new Map([...firstDay].map(([key, s]) => [key, { ...s }]));
   classifyClicks(humans, asNew);
-  const newRows = [...asNew].map(([key, s]) => {
-    const [linkId, ipHash] = key.split('\n') as [string, string];
-    return { link_id: linkId, ip_hash: ipHash, day: s.day, last_counted_at: new Date(s.lastCountedMs!).toISOString() };
-  });
-  const inserted = await queryRows<{ link_id: string; ip_hash: string }>(
+  await yieldToEventLoop();
+  // Built by hand, short keys and epoch ms: this runs on the redirect's event loop for every visitor.
+  let newRows = '';
+  for (const [key, s] of asNew) {
+    const cut = key.indexOf('\n');
+    newRows += `${newRows ? ',' : '['}{"l":${JSON.stringify(key.slice(0, cut))},"h":${JSON.stringify(key.slice(cut + 1))},"d":"${s.day}","t":${s.lastCountedMs}}`;
+  }
+  newRows += ']';
+  // Only the keys that were there already come back (few: most visitors in a batch are new).
+  const conflicted = await queryRows<{ link_id: string; ip_hash: string }>(
     tx,
-    sql`insert into click_dedup (link_id, ip_hash, day, last_counted_at)
-        select k.link_id, k.ip_hash, k.day, k.last_counted_at
-        from json_to_recordset(${JSON.stringify(newRows)}::json) as k(link_id text, ip_hash text, day date, last_counted_at timestamptz)
-        order by k.link_id collate "C", k.ip_hash collate "C"
-        on conflict do nothing
-        returning link_id, ip_hash`,
+    sql`with k as materialized (
+          select k.l as link_id, k.h as ip_hash, k.d as day, to_timestamp(k.t / 1000.0) as last_counted_at
+          from json_to_recordset(${newRows}::json) as k(l text, h text, d date, t float8)
+        ), created as (
+          insert into click_dedup (link_id, ip_hash, day, last_counted_at)
+          select k.link_id, k.ip_hash, k.day, k.last_counted_at from k
+          order by k.link_id collate "C", k.ip_hash collate "C"
+          on conflict do nothing
+          returning link_id, ip_hash
+        )
+        select k.link_id, k.ip_hash from k
+        where not exists (select 1 from created c where c.link_id = k.link_id and c.ip_hash = k.ip_hash)`,
   );
   const state = firstDay;
-  const existing = new Set(firstDay.keys());
-  for (const r of inserted) existing.delete(dedupKey(r.link_id, r.ip_hash));
+  const existing = new Set<string>();
+  for (const r of conflicted) existing.add(dedupKey(r.link_id, r.ip_hash));
   if (existing.size) {
     const keys = [...existing].map((key) => {
       const [linkId, ipHash] = key.split('\n') as [string, string];
@@ -120,12 +140,32 @@ async function saveDedupRows(tx: Db, state: Map<string, DedupState>, changed: Se
     where d.link_id = u.link_id and d.ip_hash = u.ip_hash`);
 }
 
+const CLICK_COLUMNS = 'id, clicked_at, link_id, program_id, owner_member_id, country, ua_class, referrer_host, ip_hash, status, sub_ids';
+const COPY_CLICKS = `copy clicks (${CLICK_COLUMNS}) from stdin`;
+
+const COPY_CHUNK = 500;
+
+/** The batch as COPY text (one line per click, CLICK_COLUMNS order), a chunk at a time with the event loop let go between. */
+async function* clicksAsCopyText(classified: ClassifiedClick[]): AsyncGenerator<string> {
+  for (let from = 0; from < classified.length; from += COPY_CHUNK) {
+    if (from) await yieldToEventLoop();
+    let text = '';
+    for (let i = from; i < Math.min(from + COPY_CHUNK, classified.length); i++) {
+      const { click: c, status } = classified[i]!;
+      text += `${copyField(c.id)}\t${c.clickedAt.toISOString()}\t${copyField(c.linkId)}\t${copyField(c.programId)}\t${copyField(c.ownerMemberId)}\t${copyField(c.country)}\t${c.uaClass}\t${copyField(c.referrerHost)}\t${copyField(c.ipHash)}\t${status}\t${copyField(c.subIds && JSON.stringify(c.subIds))}\n`;
+    }
+    yield text;
+  }
+}
+
 /**
- * One multi-row insert. A batch that may already be stored (its earlier write failed, perhaps after
- * the commit) skips the clicks that are, and only the ids actually inserted are returned; a first
- * attempt uses a plain insert, which is cheaper than conflict checking for every row.
+ * Stores the batch's clicks. A first attempt streams them with COPY where the driver can (half
+ * PostgreSQL's cost of the multi-row insert), else one multi-row insert. A batch that may already
+ * be stored (its earlier write failed, perhaps after the commit) skips the clicks that are, and
+ * only the ids actually inserted are returned.
  */
 async function insertClicks(tx: Db, classified: ClassifiedClick[], mayBeStored: boolean): Promise<Set<string> | 'all'> {
+  if (!mayBeStored && (await copyFromText(tx, COPY_CLICKS, clicksAsCopyText(classified)))) return 'all';
   const rows = classified.map(({ click: c, status }) => ({
     id: c.id,
     clicked_at: c.clickedAt.toISOString(),
@@ -139,7 +179,7 @@ async function insertClicks(tx: Db, classified: ClassifiedClick[], mayBeStored: 
     status,
     sub_ids: c.subIds,
   }));
-  const insert = sql`insert into clicks (id, clicked_at, link_id, program_id, owner_member_id, country, ua_class, referrer_host, ip_hash, status, sub_ids)
+  const insert = sql`insert into clicks (${sql.raw(CLICK_COLUMNS)})
     select r.id, r.clicked_at, r.link_id, r.program_id, r.owner_member_id, r.country, r.ua_class::click_ua_class, r.referrer_host, r.ip_hash, r.status::click_status, r.sub_ids
     from json_to_recordset(${JSON.stringify(rows)}::json) as r(id text, clicked_at timestamptz, link_id text, program_id text, owner_member_id text,
       country text, ua_class text, referrer_host text, ip_hash text, status text, sub_ids jsonb)`;

@@ -124,4 +124,16 @@ describe(`job ids (${usingRedis() ? 'BullMQ' : 'in-process'})`, () => {
     expect(runs).toBe(2);
     await runner.close();
   });
+
+  it('runs a scheduled job on every tick, not only the first', async () => {
+    let runs = 0;
+    const runner = runnerFor({
+      'test.scheduled': defineJob({ name: 'test.scheduled', payload: z.object({}), everyMs: 50, handler: async () => void (runs += 1) }),
+    });
+    await runner.startWorkers();
+    const deadline = Date.now() + 10_000;
+    while (runs < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    await runner.close();
+    expect(runs).toBeGreaterThanOrEqual(3);
+  });
 });

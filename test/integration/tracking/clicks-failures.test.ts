@@ -106,8 +106,10 @@ describe('write failures', () => {
     const [link] = await createLinks(h);
     const good = Array.from({ length: 6 }, () => makeClick(link!));
     const orphan = makeClick({ ...link!, id: 'lnk_does_not_exist' });
+    // Refused while the clicks themselves are stored (COPY on PostgreSQL): jsonb has no NUL.
+    const unstorable = makeClick(link!, { subIds: { sub1: 'a\u0000b' } });
     const buffer = testBuffer(h);
-    for (const c of [...good.slice(0, 3), orphan, ...good.slice(3)]) buffer.add(c);
+    for (const c of [...good.slice(0, 3), orphan, unstorable, ...good.slice(3)]) buffer.add(c);
     await buffer.flush();
     expect(buffer.stats()).toMatchObject({ buffered: 0, written: 6, failedFlushes: 0 });
     expect([...(await statusById(h.db, link!.id)).keys()].sort()).toEqual(good.map((c) => c.id).sort());
