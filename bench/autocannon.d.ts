@@ -17,6 +17,8 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     pipelining?: number;
+    /** Requests per second across all connections (an open-loop rate instead of as fast as possible). */
+    overallRate?: number;
     timeout?: number;
     headers?: Record<string, string>;
     requests?: AutocannonRequest[];

@@ -25,3 +25,10 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   if (e?.code !== '23505') return false;
   return !constraint || (e.constraint ?? e.constraint_name) === constraint;
 }
+
+/** True when `err` is a foreign key violation, optionally of the named constraint. */
+export function isForeignKeyViolation(err: unknown, constraint?: string): boolean {
+  const e = driverError(err);
+  if (e?.code !== '23503') return false;
+  return !constraint || (e.constraint ?? e.constraint_name) === constraint;
+}

@@ -21,14 +21,23 @@ export function newApp(deps: AppDeps): App {
   app.use(requestContext(deps));
   // Only the API is limited: redirects have their own opt-in limit, and health, docs and keys stay reachable.
   if (deps.apiRateLimiter) app.use('/v1/*', apiRateLimit(deps.apiRateLimiter, deps.config.TRACKING_CLIENT_IP_HEADER));
+  const limitStreamedBody = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new PayloadTooLargeError(JSON_BODY_LIMIT);
+    },
+  });
   app.use(async (c, next) => {
-    if (LARGE_BODY_PATHS.test(c.req.path)) return next();
-    return bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => {
-        throw new PayloadTooLargeError(JSON_BODY_LIMIT);
-      },
-    })(c, next);
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || LARGE_BODY_PATHS.test(c.req.path)) return next();
+    // A declared length is checked from the header, as bodyLimit would (Node's parser never reads
+    // past it). bodyLimit itself touches the request's web stream, which makes @hono/node-server
+    // build a full Request per call, where otherwise the body is read straight from the socket.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > JSON_BODY_LIMIT) throw new PayloadTooLargeError(JSON_BODY_LIMIT);
+      return next();
+    }
+    return limitStreamedBody(c, next);
   });
   app.onError(handleError);
   app.notFound(notFoundHandler);

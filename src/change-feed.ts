@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from './logger.js';
 
@@ -8,6 +9,8 @@ import type { Logger } from './logger.js';
 export type ChangeEvent =
   | { topic: 'link'; domain: string; slug: string }
   | { topic: 'program'; programId: string }
+  /** An API key was revoked or its signing secret rotated: the merchant key cache drops it. */
+  | { topic: 'api_key'; keyId: string }
   /** Delivered locally when messages may have been missed (a Redis reconnect): drop everything. */
   | { topic: 'reset' };
 
@@ -56,9 +59,10 @@ export function createLocalChangeFeed(logger: Logger): ChangeFeed {
 }
 
 /**
- * Redis pub/sub on `<prefix>:changes`. Every process, the publisher included, hears each change
- * through Redis. After a reconnect the subscriber may have missed messages, so it tells its
- * listeners to reset.
+ * Redis pub/sub on `<prefix>:changes`. The publisher hears its own change at once (a revoked API key
+ * must stop working in the process that revoked it before the revoke call answers) and skips its
+ * echo; every other process hears it through Redis. After a reconnect the subscriber may have missed
+ * messages, so it tells its listeners to reset.
  */
 export function createRedisChangeFeed(opts: { redisUrl: string; prefix: string; logger: Logger }): ChangeFeed {
   const channel = `${opts.prefix}:changes`;
@@ -67,11 +71,15 @@ export function createRedisChangeFeed(opts: { redisUrl: string; prefix: string; 
   const subscriber = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   let connectedOnce = false;
   let closed = false;
+  // Marks this feed's own messages, so the echo from Redis is not delivered a second time.
+  const origin = randomUUID();
 
   subscriber.on('message', (ch: string, raw: string) => {
     if (ch !== channel) return;
     try {
-      deliver(listeners, JSON.parse(raw) as ChangeEvent, opts.logger);
+      const { origin: from, ...event } = JSON.parse(raw) as ChangeEvent & { origin?: string };
+      if (from === origin) return;
+      deliver(listeners, event as ChangeEvent, opts.logger);
     } catch (err) {
       opts.logger.warn({ err }, 'ignored a malformed change message');
     }
@@ -94,8 +102,9 @@ export function createRedisChangeFeed(opts: { redisUrl: string; prefix: string; 
     },
     async publish(event) {
       if (closed) return;
+      deliver(listeners, event, opts.logger);
       try {
-        await publisher.publish(channel, JSON.stringify(event));
+        await publisher.publish(channel, JSON.stringify({ ...event, origin }));
       } catch (err) {
         opts.logger.warn({ err, event }, 'change not published; other processes see it when their cache expires');
       }

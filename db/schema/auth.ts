@@ -74,6 +74,11 @@ export const apiKeys = pgTable(
     /** The first characters of the secret, shown in listings so people can tell keys apart. */
     prefix: text('prefix').notNull(),
     secretHash: text('secret_hash').notNull(),
+    /**
+     * Key for the optional request signature (HMAC-SHA256 of the raw body) merchants may add to
+     * their calls; kept readable because verifying needs it. Null until one is issued.
+     */
+    signingSecret: text('signing_secret'),
     createdBy: text('created_by'),
     ...createdAt,
     lastUsedAt: tstz('last_used_at'),

@@ -9,4 +9,6 @@ export * from './audit.js';
 export * from './jobs.js';
 export * from './links.js';
 export * from './clicks.js';
+export * from './conversions.js';
+export * from './commissions.js';
 // db/schema/partitioned.ts (the monthly-partitioned clicks table) is deliberately not exported here.

@@ -18,6 +18,8 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   invalid_token: 401,
   invalid_credentials: 401,
   invalid_api_key: 401,
+  invalid_signature: 401,
+  signature_required: 401,
   forbidden: 403,
   account_disabled: 403,
   out_of_scope: 403,

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { createCoalescer } from '../coalesce.js';
 import type { Logger } from '../logger.js';
 import type { RateLimiter } from '../tracking/types.js';
 
@@ -96,18 +97,30 @@ export function createMemoryRateLimiter(opts: RateLimiterOptions): WindowRateLim
   };
 }
 
-// INCR and the expiry in one round trip, atomically: a key can never be left without its expiry.
+// INCRBY and the expiry in one round trip, atomically: a key can never be left without its expiry.
+// ARGV[2] hits at once: the hits of one key that arrived together (see createRedisRateLimiter).
 const HIT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local n = redis.call('INCRBY', KEYS[1], ARGV[2])
+if n == tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-type RedisWithHit = Redis & { rateLimitHit(key: string, ttlMs: number): Promise<number> };
+type RedisWithHit = Redis & { rateLimitHit(key: string, ttlMs: number, hits: number): Promise<number> };
+
+/** A hit waiting for the next send; it learns its own place in its key's count, or the error. */
+interface QueuedHit {
+  redisKey: string;
+  ttlMs: number;
+  done: (result: { count: number } | { err: unknown }) => void;
+}
 
 /**
  * One Redis key per (key, window), on this limiter's own connection. When Redis fails the limiter
  * fails open: a rate limit is not worth refusing traffic for, and the trouble is logged at most
  * every LOG_EVERY_MS with the count of hits let through meanwhile.
+ *
+ * A busy caller's hits are counted together: those that arrive while a count is on its way go
+ * in the next, one INCRBY per key in one write, and the n-th of them gets the count it would have
+ * had alone (total - hits + n). Counts and refusals are exactly those of one INCR per hit.
  */
 export function createRedisRateLimiter(opts: RateLimiterOptions & { redisUrl: string }): WindowRateLimiter {
   const { limit, windowMs, name } = opts;
@@ -119,6 +132,8 @@ export function createRedisRateLimiter(opts: RateLimiterOptions & { redisUrl: st
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: 500,
+    // The keys of one send leave in one write.
+    enableAutoPipelining: true,
   }) as RedisWithHit;
   redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
   // Settles on the first outcome either way: a limiter must not hold up a boot while Redis is away.
@@ -143,18 +158,42 @@ export function createRedisRateLimiter(opts: RateLimiterOptions & { redisUrl: st
   // ioredis reports connection trouble as events, once per reconnect attempt: same throttle.
   redis.on('error', warn);
 
+  const queueHit = createCoalescer<QueuedHit>(
+    async (batch) => {
+      const byKey = new Map<string, QueuedHit[]>();
+      for (const queued of batch) {
+        const hits = byKey.get(queued.redisKey);
+        if (hits) hits.push(queued);
+        else byKey.set(queued.redisKey, [queued]);
+      }
+      await Promise.all(
+        [...byKey].map(async ([redisKey, hits]) => {
+          try {
+            const total = await redis.rateLimitHit(redisKey, hits[0]!.ttlMs, hits.length);
+            hits.forEach((queued, i) => queued.done({ count: total - hits.length + i + 1 }));
+          } catch (err) {
+            hits.forEach((queued) => queued.done({ err }));
+          }
+        }),
+      );
+    },
+    (batch, err) => batch.forEach((queued) => queued.done({ err })),
+  );
+  const countHit = (redisKey: string, ttlMs: number) =>
+    new Promise<{ count: number } | { err: unknown }>((done) => queueHit({ redisKey, ttlMs, done }));
+
   const hit = async (key: string): Promise<RateLimitHit> => {
     const at = now();
     const window = windowOf(at, windowMs);
     const resetInMs = (window + 1) * windowMs - at;
-    try {
-      // The key outlives its window by a little so a slow clock elsewhere still finds the count.
-      const count = await redis.rateLimitHit(`${keyPrefix}${window}:${key}`, resetInMs + 1_000);
-      return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetInMs };
-    } catch (err) {
-      failOpen(err);
+    // The key outlives its window by a little so a slow clock elsewhere still finds the count.
+    const result = await countHit(`${keyPrefix}${window}:${key}`, resetInMs + 1_000);
+    if ('err' in result) {
+      failOpen(result.err);
       return { allowed: true, limit, remaining: limit, resetInMs };
     }
+    const { count } = result;
+    return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetInMs };
   };
 
   return {

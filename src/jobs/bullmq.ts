@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Db } from '../../db/client.js';
+import { createCoalescer } from '../coalesce.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, recordJobFailure } from './failures.js';
@@ -68,20 +69,40 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     }
   }
 
+  // Jobs go to Redis together: those enqueued while an add is on its way go in the next, one
+  // pipelined write (addBulk). A busy API process enqueues a job per request, and a round trip
+  // each was most of its Redis cost. Should a batch fail, each job is retried alone, so every
+  // caller gets its own answer.
+  type BulkJob = Parameters<Queue['addBulk']>[0][number];
+  type QueuedJob = { job: BulkJob; resolve: () => void; reject: (err: unknown) => void };
+  const addJob = createCoalescer<QueuedJob>(
+    async (jobs) => {
+      try {
+        await queue.addBulk(jobs.map((j) => j.job));
+        for (const j of jobs) j.resolve();
+      } catch (err) {
+        if (jobs.length === 1) return jobs[0]!.reject(err);
+        await Promise.all(jobs.map((j) => queue.add(j.job.name, j.job.data, j.job.opts).then(j.resolve, j.reject)));
+      }
+    },
+    (jobs, err) => jobs.forEach((j) => j.reject(err)),
+  );
+
   const runner: JobRunner = {
     kind: 'bullmq',
     async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, eopts?: EnqueueOptions) {
       const def = definitions[name];
       if (!def) throw new Error(`Unknown job ${name}`);
       def.payload.parse(payload);
-      await queue.add(name, payload, {
+      const opts = {
         jobId: eopts?.jobId?.replaceAll(':', '_'),
         delay: eopts?.delayMs,
         attempts: def.attempts ?? 5,
         backoff: { type: 'custom' },
         removeOnComplete: { count: 1000 },
         removeOnFail: { count: 5000 },
-      });
+      };
+      await new Promise<void>((resolve, reject) => addJob({ job: { name, data: payload, opts }, resolve, reject }));
     },
     async startWorkers() {
       workerConnection = redisClient(opts.redisUrl);

@@ -6,6 +6,9 @@ import { recomputeSegmentsJob } from '../core/segments/jobs/recompute-segments.j
 import { evaluateDowngradesJob } from '../core/tiers/jobs/evaluate-downgrades.js';
 import { evaluateMemberTierJob } from '../core/tiers/jobs/evaluate-member.js';
 import { maintainClicksJob } from '../tracking/jobs/maintain-clicks.js';
+import { processConversionJob } from '../tracking/conversions/jobs/process-conversion.js';
+import { sweepUnprocessedConversionsJob } from '../tracking/conversions/jobs/sweep-unprocessed.js';
+import { approveDueCommissionsJob } from '../payouts/commissions/jobs/approve-due.js';
 import type { JobDefinition } from './types.js';
 
 /**
@@ -21,6 +24,9 @@ export const jobMap = {
   'tiers.evaluate-member': evaluateMemberTierJob,
   'tiers.evaluate-downgrades': evaluateDowngradesJob,
   'tracking.maintain-clicks': maintainClicksJob,
+  'conversions.process': processConversionJob,
+  'conversions.sweep-unprocessed': sweepUnprocessedConversionsJob,
+  'commissions.approve-due': approveDueCommissionsJob,
 } satisfies Record<string, JobDefinition>;
 
 export type JobMap = typeof jobMap;

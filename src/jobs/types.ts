@@ -49,6 +49,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   everyMs?: number;
   /** Attempts before the failure is recorded; default 5. */
   attempts?: number;
+  /**
+   * Payloads of this job enqueued at the same moment may travel as one job (a queued job has a
+   * cost of its own): `payloads` joins up to `max` of them. Only for handlers that treat each item
+   * of a joined payload on its own and idempotently: the items' job ids no longer dedupe.
+   */
+  merge?: { max: number; payloads(payloads: z.input<S>[]): z.input<S> };
 }
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {

@@ -3,6 +3,7 @@ import type { ChangeFeed } from '../change-feed.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
+import { createApiKeyCache } from '../core/auth/api-key-cache.js';
 import { createRateLimiter } from '../core/rate-limiter.js';
 import { createClickBuffer } from './clicks/buffer.js';
 import { createIpHasher } from './clicks/ip-hash.js';
@@ -20,6 +21,15 @@ export type TrackingConfig = Pick<
   | 'REDIRECT_RATE_LIMIT_PER_MINUTE'
   | 'JOBS_QUEUE_PREFIX'
 >;
+
+/**
+ * How long a cached API key is trusted without hearing of a change. Revocations, signing secret
+ * rotations and program settings changes made through the API reach every process at once through
+ * the change feed (Redis); the TTL bounds a direct database edit or a lost message, at one query
+ * per key per period. Without Redis another process would hear nothing, so it is short, as the
+ * link cache's is.
+ */
+const apiKeyCacheTtlMs = (changes: ChangeFeed) => (changes.kind === 'redis' ? 5_000 : 500);
 
 /**
  * One per API process (and per app instance in tests). Everything here is a cache or a buffer in
@@ -55,6 +65,8 @@ export function createTracking(deps: { config: TrackingConfig; db: Db; logger: L
           prefix: config.JOBS_QUEUE_PREFIX,
         })
       : undefined;
+  // Merchant calls authenticate from memory; the feed drops revoked keys and changed programs at once.
+  const apiKeys = createApiKeyCache({ db, ttlMs: apiKeyCacheTtlMs(changes) });
   let unsubscribe: (() => void) | undefined;
 
   return {
@@ -62,12 +74,14 @@ export function createTracking(deps: { config: TrackingConfig; db: Db; logger: L
     clicks,
     ipHasher,
     changes,
+    apiKeys,
     ...(redirectLimiter ? { redirectLimiter } : {}),
     async start() {
       unsubscribe = changes.subscribe((event) => {
+        apiKeys.apply(event);
         if (event.topic === 'link') links.invalidate(event);
         else if (event.topic === 'program') links.invalidateProgram(event.programId);
-        else links.clear();
+        else if (event.topic === 'reset') links.clear();
       });
       await changes.ready();
       await ipHasher.start();

@@ -1,4 +1,5 @@
 import type { ChangeFeed } from '../change-feed.js';
+import type { ApiKeyCache } from '../core/auth/api-key-cache.js';
 import type { ClickSubIds } from '../../db/schema/partitioned.js';
 
 /**
@@ -96,12 +97,14 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-/** The tracking pieces one API process holds: cache, buffer, hasher, change feed. */
+/** The tracking pieces one API process holds: caches, buffer, hasher, change feed. */
 export interface Tracking {
   links: LinkCache;
   clicks: ClickBuffer;
   ipHasher: IpHasher;
   changes: ChangeFeed;
+  /** Merchant API keys (with signing secret and program settings) by secret hash, for merchant calls. */
+  apiKeys: ApiKeyCache;
   /** Per-client-IP limit on redirects; absent unless REDIRECT_RATE_LIMIT_PER_MINUTE is set. */
   redirectLimiter?: RateLimiter;
   /** Loads the day secrets, subscribes to changes, starts the flush timer. */

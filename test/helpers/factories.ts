@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { randomBase62 } from '../../db/ids.js';
-import { affiliateProfiles, links, markets, members, programs, tenants, users } from '../../db/schema/index.js';
+import { affiliateProfiles, commissions, conversions, links, markets, members, programs, tenants, users } from '../../db/schema/index.js';
 import { createApiKey } from '../../src/core/auth/api-keys.js';
 import type { Role } from '../../src/core/auth/actor.js';
 import { hashPassword } from '../../src/core/auth/passwords.js';
@@ -125,6 +125,78 @@ export async function createLink(h: Harness, w: Pick<World, 'program' | 'affilia
       kind: 'affiliate',
       slug: `t${randomBase62(10)}`,
       destinationUrl: 'https://shop.example/landing',
+      ...attrs,
+    })
+    .returning();
+  return row!;
+}
+
+/**
+ * A commission row inserted directly, with the completed sale conversion it is for: the world's
+ * affiliate's, in DE, pending unless said otherwise. Commission processing has its own tests.
+ */
+export async function createCommission(h: Harness, w: Pick<World, 'program' | 'affiliate'>, attrs: Partial<typeof commissions.$inferInsert> = {}) {
+  const now = new Date();
+  const [conversion] = await h.db
+    .insert(conversions)
+    .values({
+      programId: w.program.id,
+      externalId: `order-${uniq()}`,
+      kind: 'sale',
+      status: 'completed',
+      occurredAt: now,
+      completedAt: now,
+      amount: 10_000,
+      currency: 'EUR',
+      requestHash: 'test',
+      processedAt: now,
+      attributionMethod: 'promo_code',
+      partnerMemberId: w.affiliate.member.id,
+      marketCountry: 'DE',
+    })
+    .returning();
+  const [row] = await h.db
+    .insert(commissions)
+    .values({
+      programId: w.program.id,
+      conversionId: conversion!.id,
+      partnerMemberId: w.affiliate.member.id,
+      kind: 'sale',
+      status: 'pending',
+      country: 'DE',
+      amount: 1_000,
+      currency: 'EUR',
+      payoutCurrency: 'EUR',
+      payoutAmount: 1_000,
+      fxRate: '1',
+      ...attrs,
+    })
+    .returning();
+  return row!;
+}
+
+/**
+ * A conversion row inserted directly: a processed, completed sale of 100.00 EUR in DE, credited to
+ * the world's affiliate by a promo code, unless said otherwise. Intake and processing have their own tests.
+ */
+export async function createConversion(h: Harness, w: Pick<World, 'program' | 'affiliate'>, attrs: Partial<typeof conversions.$inferInsert> = {}) {
+  const now = new Date();
+  const [row] = await h.db
+    .insert(conversions)
+    .values({
+      programId: w.program.id,
+      externalId: `order-${uniq()}`,
+      kind: 'sale',
+      status: 'completed',
+      occurredAt: now,
+      completedAt: now,
+      amount: 10_000,
+      currency: 'EUR',
+      requestHash: 'test',
+      processedAt: now,
+      attributionMethod: 'promo_code',
+      partnerMemberId: w.affiliate.member.id,
+      marketCountry: 'DE',
       ...attrs,
     })
     .returning();

@@ -21,7 +21,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!credential) throw new UnauthorizedError();
   let actor: Actor | undefined;
   if (looksLikeApiKey(credential)) {
-    actor = await authenticateApiKey(deps, credential);
+    actor = await authenticateApiKey(deps, credential, deps.tracking.apiKeys);
     if (!actor) throw new UnauthorizedError('The API key is unknown or revoked.', 'invalid_api_key');
   } else {
     const fromToken = await deps.tokens.verify(credential);

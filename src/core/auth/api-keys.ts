@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { randomBase62 } from '../../../db/ids.js';
 import { apiKeys } from '../../../db/schema/index.js';
-import { withTransaction, type ServiceContext } from '../../context.js';
+import { publishAfterCommit, withTransaction, type ServiceContext } from '../../context.js';
 import { NotFoundError } from '../../errors.js';
 import type { Actor } from './actor.js';
+import type { ApiKeyCache } from './api-key-cache.js';
 import { recordAudit } from '../audit.js';
 import { pageLimit, toPage, type Page, type PageInput } from '../pagination.js';
 import { parseInput } from '../validation.js';
@@ -89,22 +90,36 @@ export async function revokeApiKey(ctx: ServiceContext, input: { programId: stri
     if (!existing) throw new NotFoundError('API key', input.keyId);
     if (existing.revokedAt) return toView(existing);
     const [row] = await tx.db.update(apiKeys).set({ revokedAt: tx.clock() }).where(eq(apiKeys.id, existing.id)).returning();
+    // Every API process drops the key from its cache (this one before the revoke answers).
+    publishAfterCommit(tx, { topic: 'api_key', keyId: existing.id });
     await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'api_key.revoked', entityType: 'api_key', entityId: existing.id, before: toView(existing), after: toView(row!) });
     return toView(row!);
   });
 }
 
-/** Resolves a presented secret to its actor, or undefined when unknown or revoked. */
-export async function authenticateApiKey(ctx: Pick<ServiceContext, 'db' | 'clock'>, secret: string): Promise<Actor | undefined> {
+/** The key's row by its secret's hash, unless revoked: from the process's cache when there is one. */
+async function liveKey(ctx: Pick<ServiceContext, 'db'>, secretHash: string, cache: ApiKeyCache | undefined) {
+  if (cache) return await cache.bySecretHash(secretHash);
   const [row] = await ctx.db
-    .select({ id: apiKeys.id, tenantId: apiKeys.tenantId, programId: apiKeys.programId, lastUsedAt: apiKeys.lastUsedAt })
+    .select({ keyId: apiKeys.id, tenantId: apiKeys.tenantId, programId: apiKeys.programId, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)
-    .where(and(eq(apiKeys.secretHash, hashSecret(secret)), isNull(apiKeys.revokedAt)));
-  if (!row) return undefined;
+    .where(and(eq(apiKeys.secretHash, secretHash), isNull(apiKeys.revokedAt)));
+  return row;
+}
+
+/**
+ * Resolves a presented secret to its actor, or undefined when unknown or revoked. With the API
+ * process's cache (see api-key-cache.ts) a busy merchant's calls read nothing here.
+ */
+export async function authenticateApiKey(ctx: Pick<ServiceContext, 'db' | 'clock'>, secret: string, cache?: ApiKeyCache): Promise<Actor | undefined> {
+  const key = await liveKey(ctx, hashSecret(secret), cache);
+  if (!key) return undefined;
   // Write last-used at most once a minute per key, so busy merchant servers do not write on every call.
   const now = ctx.clock();
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
-    await ctx.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, row.id));
+  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
+    // Noted first, so concurrent calls of this process do not all write it.
+    key.lastUsedAt = now;
+    await ctx.db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.keyId));
   }
-  return { kind: 'api_key', keyId: row.id, tenantId: row.tenantId, programId: row.programId };
+  return { kind: 'api_key', keyId: key.keyId, tenantId: key.tenantId, programId: key.programId };
 }

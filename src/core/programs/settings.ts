@@ -4,6 +4,9 @@ import { pointsSettingsSchema } from '../points/settings.js';
 import { segmentSettingsSchema } from '../segments/settings.js';
 import { tierSettingsSchema } from '../tiers/settings.js';
 import { linkSettingsSchema } from '../../tracking/links/settings.js';
+import { conversionSettingsSchema } from '../../tracking/conversions/settings.js';
+import { fraudSettingsSchema } from '../../tracking/fraud/settings.js';
+import { referralSettingsSchema } from '../referrals/settings.js';
 import { issuesFromZod } from '../validation.js';
 
 /**
@@ -16,6 +19,9 @@ export const SETTINGS_NAMESPACES: Record<string, z.ZodType> = {
   tiers: tierSettingsSchema,
   segments: segmentSettingsSchema,
   links: linkSettingsSchema,
+  conversions: conversionSettingsSchema,
+  fraud: fraudSettingsSchema,
+  referrals: referralSettingsSchema,
 };
 
 export type ProgramSettings = Record<string, Record<string, unknown>>;

@@ -2,16 +2,19 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiKeys,
+  commissionPolicies,
+  commissionPolicyVersions,
   customFieldDefinitions,
   importRuns,
   memberOrders,
   memberTags,
   pointsEntries,
+  promoCodes,
   tiers,
 } from '../../../db/schema/index.js';
 import { PRINCIPALS, type Principal } from '../../../src/core/auth/actor.js';
 import { ACCESS_EXTENSION } from '../../../src/api/openapi.js';
-import { createLink, createWorld, type World } from '../../helpers/factories.js';
+import { createCommission, createConversion, createLink, createWorld, type World } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 
 /**
@@ -63,6 +66,19 @@ const PATH_VALUES: Record<string, (w: World) => Promise<string> | string> = {
         .values({ programId: w.program.id, memberId: w.affiliate.member.id, kind: 'earn', amount: 10, idempotencyKey: 'matrix', requestHash: 'matrix', actorType: 'system' })
         .returning()
     )[0]!.id,
+  // A commission policy market (a country code or 'default'), with one version so reads have data.
+  market: async (w) => {
+    const [policy] = await h.db.insert(commissionPolicies).values({ programId: w.program.id, country: 'DE' }).returning();
+    await h.db
+      .insert(commissionPolicyVersions)
+      .values({ policyId: policy!.id, programId: w.program.id, country: 'DE', version: 1, effectiveFrom: new Date(), mode: 'per_signup', currency: 'EUR', signupAmount: 500, holdDays: 30, attributionWindowDays: 30 });
+    return 'DE';
+  },
+  // A commission of the world's affiliate in DE (inserted with its conversion).
+  commissionId: async (w) => (await createCommission(h, w)).id,
+  conversionId: async (w) => (await createConversion(h, w)).id,
+  promoCodeId: async (w) =>
+    (await h.db.insert(promoCodes).values({ programId: w.program.id, code: `MATRIX${w.program.id.slice(-6).toUpperCase()}`, partnerMemberId: w.affiliate.member.id }).returning())[0]!.id,
   orderId: async (w) =>
     (
       await h.db

@@ -1,5 +1,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { login } from '../../../core/auth/login.js';
+import { recordPartnerIp } from '../../../tracking/fraud/partner-ips.js';
+import { clientIp } from '../../middleware/rate-limit.js';
 import type { AppEnv } from '../../env.js';
 import { defineRoute } from '../../openapi.js';
 import { iso } from '../../pagination.js';
@@ -40,6 +42,11 @@ export function registerLogin(app: OpenAPIHono<AppEnv>) {
   app.openapi(loginRoute, async (c) => {
     const deps = c.get('deps');
     const result = await login({ db: deps.db, clock: deps.clock, logger: c.get('logger'), tokens: deps.tokens }, c.req.valid('json'));
+    // Where partners log in from feeds the self-referral fraud rule (src/tracking/fraud/rules.ts).
+    if (result.user.memberId) {
+      const ip = clientIp(c, deps.config.TRACKING_CLIENT_IP_HEADER);
+      await recordPartnerIp({ db: deps.db, logger: c.get('logger'), ipHasher: deps.tracking.ipHasher }, result.user.memberId, ip, deps.clock());
+    }
     return c.json(
       {
         accessToken: result.accessToken,

@@ -1,0 +1,2 @@
+CREATE INDEX "conversions_program_ip_time_idx" ON "conversions" USING btree ("program_id","ip_hash","occurred_at") WHERE "conversions"."ip_hash" is not null;--> statement-breakpoint
+CREATE INDEX "conversions_link_time_idx" ON "conversions" USING btree ("link_id","occurred_at") WHERE "conversions"."link_id" is not null;

@@ -1,0 +1,149 @@
+import { and, eq } from 'drizzle-orm';
+import { conversions, programs } from '../../../db/schema/index.js';
+import { enqueueAfterCommit, withTransaction, type ServiceContext } from '../../context.js';
+import { normalizeEmail } from '../../core/members/member-input.js';
+import { requestHash } from '../../core/points/views.js';
+import { parseInput } from '../../core/validation.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import type { IpHasher } from '../types.js';
+import { resolveCustomer, type CustomerIdentity } from './customers.js';
+import { CLOCK_SKEW_MS, hashEmail, TrackConversionInputSchema, type ParsedTrackConversion, type TrackConversionInput } from './input.js';
+import { recordConversion, type NewConversion } from './intake.js';
+import { assertMerchantOf } from './store.js';
+import type { ConversionRow } from './types.js';
+import { conversionView, type ConversionView } from './views.js';
+
+export interface TrackedConversion {
+  conversion: ConversionView;
+  /** True when this was a replay of an earlier call with the same externalId and payload. */
+  replayed: boolean;
+}
+
+/**
+ * The fingerprint of what the merchant reported, to tell a replay from a reused externalId. The
+ * email counts by its hash (so `email` and `emailHash` of one address are the same report); the IP
+ * does not count at all (a retry may leave from another proxy, and it is no part of the sale).
+ */
+function fingerprint(input: ParsedTrackConversion, emailHash: string | null): string {
+  return requestHash({
+    op: 'track',
+    kind: input.kind,
+    occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
+    amount: input.amount ?? null,
+    currency: input.currency ?? null,
+    completed: input.kind === 'sale' ? (input.completed ?? true) : null,
+    clickId: input.clickId ?? null,
+    cookie: input.cookie ?? null,
+    promoCode: input.promoCode ?? null,
+    customer: { externalId: input.customer?.externalId ?? null, emailHash },
+    country: input.country ?? null,
+    metadata: input.metadata ?? {},
+  });
+}
+
+/** Enqueues processing (attribution, fraud rules, commission, rewards); the conversion id dedupes it. */
+export async function enqueueConversionProcessing(ctx: ServiceContext, conversionId: string): Promise<void> {
+  await enqueueAfterCommit(ctx, 'conversions.process', { conversionId }, { jobId: conversionId });
+}
+
+async function existingConversion(ctx: ServiceContext, programId: string, externalId: string): Promise<ConversionRow> {
+  const [row] = await ctx.db
+    .select()
+    .from(conversions)
+    .where(and(eq(conversions.programId, programId), eq(conversions.externalId, externalId)));
+  if (!row) throw new Error(`conversion ${externalId} vanished`);
+  return row;
+}
+
+/** Enqueues processing of a conversion just recorded outside a transaction; a lost enqueue is the sweep's to repair. */
+async function enqueueAccepted(ctx: ServiceContext, conversionId: string): Promise<void> {
+  if (ctx.afterCommit) return await enqueueConversionProcessing(ctx, conversionId);
+  try {
+    await enqueueConversionProcessing(ctx, conversionId);
+  } catch (err) {
+    // As after a commit: the conversion is stored and accepted; sweep-unprocessed enqueues it again.
+    ctx.logger.error({ err, conversionId }, 'conversion recorded but its processing not enqueued');
+  }
+}
+
+/** A replay returns the stored conversion; the same externalId with another payload is a conflict. */
+async function replay(ctx: ServiceContext, programId: string, externalId: string, hash: string): Promise<TrackedConversion> {
+  const existing = await existingConversion(ctx, programId, externalId);
+  if (existing.requestHash !== hash) {
+    throw new ConflictError('A conversion with this externalId was already reported with different details.', 'idempotency_key_reused', { externalId });
+  }
+  // Should the first enqueue have been lost, the replay brings the processing back.
+  if (!existing.processedAt) await enqueueAccepted(ctx, existing.id);
+  return { conversion: conversionView(existing), replayed: true };
+}
+
+/**
+ * Records a signup or sale the merchant reports and enqueues its processing; answers at once. The
+ * externalId is the idempotency key: a replay with the same payload returns the conversion (as it
+ * is now), another payload is 409 `idempotency_key_reused`. The email is hashed here and the raw
+ * address only used, in memory, to find the member it belongs to.
+ */
+export async function trackConversion(ctx: ServiceContext, programId: string, raw: TrackConversionInput, deps: { ipHasher: IpHasher }): Promise<TrackedConversion> {
+  return await trackParsedConversion(ctx, programId, parseInput(TrackConversionInputSchema, raw), deps);
+}
+
+/** trackConversion for input already parsed with TrackConversionInputSchema (the route's validator did). */
+export async function trackParsedConversion(ctx: ServiceContext, programId: string, input: ParsedTrackConversion, deps: { ipHasher: IpHasher }): Promise<TrackedConversion> {
+  assertMerchantOf(ctx, programId);
+  const now = ctx.clock();
+  const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
+  if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new ValidationError([{ field: 'occurredAt', reason: 'must not be in the future' }]);
+  const email = input.customer?.email ? normalizeEmail(input.customer.email) : null;
+  const emailHash = input.customer?.emailHash ?? (email ? hashEmail(email) : null);
+  const hash = fingerprint(input, emailHash);
+  const completed = input.kind === 'signup' || (input.completed ?? true);
+  const identity: CustomerIdentity = { externalRef: input.customer?.externalId ?? null, emailHash, emailNormalized: email };
+  const values: NewConversion = {
+    programId,
+    externalId: input.externalId,
+    kind: input.kind,
+    status: completed ? 'completed' : 'pending',
+    occurredAt,
+    completedAt: completed ? occurredAt : null,
+    amount: input.amount ?? null,
+    currency: input.currency ?? null,
+    clickId: input.clickId ?? null,
+    cookieClickId: input.cookie ?? null,
+    promoCode: input.promoCode ?? null,
+    customerRef: input.customer?.externalId ?? null,
+    emailHash,
+    ipHash: input.ip ? deps.ipHasher.hash(input.ip, now) : null,
+    country: input.country ?? null,
+    metadata: input.metadata ?? {},
+    requestHash: hash,
+  };
+
+  // The API key names its own program; anyone else (jobs, seed, tests) may name one that does not exist.
+  if (ctx.actor.kind === 'system') {
+    const [program] = await ctx.db.select({ id: programs.id }).from(programs).where(eq(programs.id, programId));
+    if (!program) throw new NotFoundError('Program', programId);
+  }
+  // Inside a caller's transaction a failed statement would abort it: the transactional path only.
+  const outcome = ctx.afterCommit ? ({ kind: 'fallback' } as const) : await recordConversion(ctx, values, identity);
+  if (outcome.kind === 'created') {
+    await enqueueAccepted(ctx, outcome.conversion.id);
+    return { conversion: conversionView(outcome.conversion), replayed: false };
+  }
+  if (outcome.kind === 'exists') return await replay(ctx, programId, input.externalId, hash);
+
+  return await withTransaction(ctx, async (tx) => {
+    // The customer first: a replay redoes this for nothing, but a new conversion (the common case)
+    // is then written once, with its customer.
+    const customer = await resolveCustomer(tx, programId, identity);
+    const [created] = await tx.db
+      .insert(conversions)
+      .values({ ...values, customerId: customer?.id ?? null, createdAt: now, updatedAt: now })
+      .onConflictDoNothing({ target: [conversions.programId, conversions.externalId] })
+      .returning();
+    if (created) {
+      await enqueueConversionProcessing(tx, created.id);
+      return { conversion: conversionView(created), replayed: false };
+    }
+    return await replay(tx, programId, input.externalId, hash);
+  });
+}
