@@ -5,6 +5,7 @@ import { createCoalescer } from '../coalesce.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
 import { backoffDelay, recordJobFailure } from './failures.js';
+import { createMergeGate } from './merge-gate.js';
 import { jobMap } from './registry.js';
 import type { EnqueueOptions, JobConfig, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
 
@@ -88,21 +89,26 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     (jobs, err) => jobs.forEach((j) => j.reject(err)),
   );
 
+  const jobOptions = (def: JobDefinition, jobId: string | undefined, delay: number | undefined) => ({
+    jobId: jobId?.replaceAll(':', '_'),
+    delay,
+    attempts: def.attempts ?? 5,
+    backoff: { type: 'custom' },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 5000 },
+  });
+  const add = (job: BulkJob) => new Promise<void>((resolve, reject) => addJob({ job, resolve, reject }));
+  // Payloads of a merging definition (conversions.process) travel together: one job per window.
+  const merges = createMergeGate((name, data, jobId) => add({ name, data, opts: jobOptions(definitions[name]!, jobId, undefined) }));
+
   const runner: JobRunner = {
     kind: 'bullmq',
     async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, eopts?: EnqueueOptions) {
       const def = definitions[name];
       if (!def) throw new Error(`Unknown job ${name}`);
       def.payload.parse(payload);
-      const opts = {
-        jobId: eopts?.jobId?.replaceAll(':', '_'),
-        delay: eopts?.delayMs,
-        attempts: def.attempts ?? 5,
-        backoff: { type: 'custom' },
-        removeOnComplete: { count: 1000 },
-        removeOnFail: { count: 5000 },
-      };
-      await new Promise<void>((resolve, reject) => addJob({ job: { name, data: payload, opts }, resolve, reject }));
+      if (def.merge && !eopts?.delayMs) return await merges.add(def, payload, eopts?.jobId);
+      await add({ name, data: payload, opts: jobOptions(def, eopts?.jobId, eopts?.delayMs) });
     },
     async startWorkers() {
       workerConnection = redisClient(opts.redisUrl);
@@ -125,6 +131,8 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     async idle({ timeoutMs = 30_000 } = {}) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        // Read before the counts: a payload still gathering then is not in them, but one sent before is.
+        const gathering = merges.pending();
         const { delayed: delayedTotal = 0, ...counts } = await queue.getJobCounts('waiting', 'active', 'prioritized', 'delayed');
         // A job scheduler (everyMs) always keeps its next run delayed; like the in-process
         // runner's timers, that is not work in hand. Delayed retries and delayMs jobs are.
@@ -132,12 +140,14 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
         // no worker has picked up yet, and idle would return just before it runs.
         const schedulerRuns = (await queue.getDelayed()).filter((job) => job.repeatJobKey).length;
         const delayed = Math.max(0, delayedTotal - schedulerRuns);
-        if (delayed === 0 && Object.values(counts).every((n) => n === 0)) return;
+        if (delayed === 0 && gathering === 0 && Object.values(counts).every((n) => n === 0)) return;
         if (Date.now() > deadline) throw new Error(`jobs not idle after ${timeoutMs} ms: ${JSON.stringify({ ...counts, delayed })}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
     async close() {
+      // What was enqueued goes to Redis before the connections close.
+      await merges.flush();
       // Worker.close() waits for running jobs to finish before resolving.
       await worker?.close();
       await queue.close();

@@ -50,11 +50,12 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   /** Attempts before the failure is recorded; default 5. */
   attempts?: number;
   /**
-   * Payloads of this job enqueued at the same moment may travel as one job (a queued job has a
-   * cost of its own): `payloads` joins up to `max` of them. Only for handlers that treat each item
-   * of a joined payload on its own and idempotently: the items' job ids no longer dedupe.
+   * Payloads of this job enqueued close together travel as one job (a queued job has a cost of
+   * its own; see merge-gate.ts): `payloads` joins up to `max` of them, and a busy process sends at
+   * most one such job per `windowMs`. Only for handlers that treat each item of a joined payload on
+   * its own and idempotently: the items' job ids no longer dedupe.
    */
-  merge?: { max: number; payloads(payloads: z.input<S>[]): z.input<S> };
+  merge?: { max: number; windowMs: number; payloads(payloads: z.input<S>[]): z.input<S> };
 }
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {

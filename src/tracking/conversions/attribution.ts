@@ -58,23 +58,12 @@ type Credit = Omit<Attribution, 'customer' | 'boundNow'>;
  */
 export async function attributeConversion(tx: ServiceContext, conversion: ConversionRow, sources: AttributionSources, opts: AttributeOptions = {}): Promise<Attribution> {
   const { program, customer } = sources;
-  const marketOf = (click: AttributedClick | null): string | null =>
-    conversion.country ?? (click && click.country !== 'XX' ? click.country : null) ?? sources.customerMemberCountry;
-  const windowDaysFor = (country: string | null) => program.policies.inForce(country, conversion.occurredAt)?.attributionWindowDays ?? program.linkWindowDays;
-  /** The click as credit, when it may attribute this conversion. */
-  const creditFor = (found: StoredClick | null | undefined, method: Credit['method']): Credit | null => {
-    if (!found || found.click.programId !== conversion.programId || !found.linkActive || !found.eligible) return null;
-    const marketCountry = marketOf(found.click);
-    if (!withinWindow(found.click.clickedAt, conversion.occurredAt, windowDaysFor(marketCountry))) return null;
-    return { method, partnerMemberId: found.click.ownerMemberId, linkId: found.click.linkId, linkKind: found.linkKind, click: found.click, marketCountry };
-  };
-
   if (customer?.boundPartnerId && program.conversions.recurring === 'lifetime') {
     const bound = bindingCredit(conversion, customer, sources.binding, sources.customerMemberCountry);
     if (bound) return { ...bound, customer, boundNow: false };
   }
 
-  const evidence = evidenceCredit(conversion, sources, creditFor, marketOf, opts.waitForClicks ?? true);
+  const evidence = evidenceCredit(conversion, sources, opts.waitForClicks ?? true);
   if (evidence) {
     if (customer && !customer.boundPartnerId) {
       const bound = { ...customer, boundPartnerId: evidence.partnerMemberId, boundAt: sources.now, boundConversionId: conversion.id, updatedAt: sources.now };
@@ -85,11 +74,26 @@ export async function attributeConversion(tx: ServiceContext, conversion: Conver
 
   if (customer && program.conversions.recurring === 'last_click') {
     const last = await lastClickOf(tx, conversion, customer);
-    const credit = last ? creditFor(await findClick(tx, last.clickId, last.clickedAt), 'customer') : null;
+    const credit = last ? creditFor(conversion, sources, await findClick(tx, last.clickId, last.clickedAt), 'customer') : null;
     if (credit) return { ...credit, customer, boundNow: false };
   }
 
-  return { method: 'none', partnerMemberId: null, linkId: null, linkKind: null, click: null, customer, boundNow: false, marketCountry: marketOf(null) };
+  return { method: 'none', partnerMemberId: null, linkId: null, linkKind: null, click: null, customer, boundNow: false, marketCountry: marketOf(conversion, sources, null) };
+}
+
+/** The market: the country the merchant sent, else the click's (not 'XX'), else the customer's member's. */
+function marketOf(conversion: ConversionRow, sources: AttributionSources, click: AttributedClick | null): string | null {
+  return conversion.country ?? (click && click.country !== 'XX' ? click.country : null) ?? sources.customerMemberCountry;
+}
+
+/** The click as credit, when it may attribute this conversion: this program's, on an active link, eligible, within the window. */
+function creditFor(conversion: ConversionRow, sources: AttributionSources, found: StoredClick | null | undefined, method: Credit['method']): Credit | null {
+  if (!found || found.click.programId !== conversion.programId || !found.linkActive || !found.eligible) return null;
+  const marketCountry = marketOf(conversion, sources, found.click);
+  const { program } = sources;
+  const windowDays = program.policies.inForce(marketCountry, conversion.occurredAt)?.attributionWindowDays ?? program.linkWindowDays;
+  if (!withinWindow(found.click.clickedAt, conversion.occurredAt, windowDays)) return null;
+  return { method, partnerMemberId: found.click.ownerMemberId, linkId: found.click.linkId, linkKind: found.linkKind, click: found.click, marketCountry };
 }
 
 /** A click counts from `windowDays` before the conversion until it (plus a little clock skew). */
@@ -99,32 +103,24 @@ export function withinWindow(clickedAt: Date, occurredAt: Date, windowDays: numb
 }
 
 /** Click id, then cookie, then promo code: the first that attributes wins. */
-function evidenceCredit(
-  conversion: ConversionRow,
-  sources: AttributionSources,
-  creditFor: (found: StoredClick | null | undefined, method: Credit['method']) => Credit | null,
-  marketOf: (click: AttributedClick | null) => string | null,
-  waitForClicks: boolean,
-): Credit | null {
-  const tried = new Set<string>();
-  for (const [method, clickId] of [
-    ['click_id', conversion.clickId],
-    ['cookie', conversion.cookieClickId],
-  ] as const) {
-    if (!clickId || tried.has(clickId)) continue;
-    tried.add(clickId);
+function evidenceCredit(conversion: ConversionRow, sources: AttributionSources, waitForClicks: boolean): Credit | null {
+  for (const method of EVIDENCE_CLICKS) {
+    const clickId = method === 'click_id' ? conversion.clickId : conversion.cookieClickId;
+    if (!clickId || (method === 'cookie' && clickId === conversion.clickId)) continue;
     const found = sources.clicks.get(clickId);
     // A higher-ranked click still on its way decides over whatever ranks below it: wait for it.
     if (!found && waitForClicks && clickMayStillArrive(clickId)) throw new ClickNotStoredYetError(clickId);
-    const credit = creditFor(found, method);
+    const credit = creditFor(conversion, sources, found, method);
     if (credit) return credit;
   }
   if (conversion.promoCode) {
     const partnerMemberId = sources.promoCodePartners.get(promoCodeKey(conversion.programId, conversion.promoCode));
-    if (partnerMemberId) return { method: 'promo_code', partnerMemberId, linkId: null, linkKind: null, click: null, marketCountry: marketOf(null) };
+    if (partnerMemberId) return { method: 'promo_code', partnerMemberId, linkId: null, linkKind: null, click: null, marketCountry: marketOf(conversion, sources, null) };
   }
   return null;
 }
+
+const EVIDENCE_CLICKS = ['click_id', 'cookie'] as const;
 
 /**
  * The credit of a customer's binding (lifetime recurring): the bound partner, through the link and

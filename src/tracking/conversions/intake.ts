@@ -41,12 +41,13 @@ export type IntakeOutcome =
 
 const CUSTOMER_FK = 'conversions_customer_id_customers_id_fk';
 
-/** The program member a customer is: the merchant's reference as external id (the surer match), else the email. */
-const memberOf = (ref: string) => `
-  select m.id from members m
-  where m.program_id = r.program_id and (m.external_id = ${ref} or m.email_normalized = r.email_normalized)
-  order by m.external_id is not distinct from ${ref} desc
-  limit 1`;
+/**
+ * The program member a customer is: the merchant's reference as external id (the surer match),
+ * else the email. Two unique-index probes, the second only when the first finds nobody.
+ */
+const memberOf = (ref: string) => `coalesce(
+  (select m.id from members m where m.program_id = r.program_id and m.external_id = ${ref}),
+  (select m.id from members m where m.program_id = r.program_id and m.email_normalized = r.email_normalized))`;
 
 const INTAKE = `
   with r as (
@@ -56,13 +57,14 @@ const INTAKE = `
       promo_code text, customer_ref text, email_hash text, ip_hash text, country char(2), metadata jsonb, request_hash text,
       now timestamptz, named boolean, lookup_ref text, lookup_hash text, email_normalized text, may_create boolean, new_customer_id text)
   ),
-  -- Known by the merchant's reference when one is given, else by the email hash.
+  -- Known by the merchant's reference when one is given, else by the email hash. One index probe
+  -- per conversion (LIMIT keeps the planner from turning the probes into a scan of all customers).
   found as (
     select r.idx, k.id, k.external_ref, k.member_id from r
-      join lateral (select id, external_ref, member_id from customers k where k.program_id = r.program_id and k.external_ref = r.lookup_ref) k on true
+      join lateral (select id, external_ref, member_id from customers k where k.program_id = r.program_id and k.external_ref = r.lookup_ref limit 1) k on true
     union all
     select r.idx, k.id, k.external_ref, k.member_id from r
-      join lateral (select id, external_ref, member_id from customers k where k.program_id = r.program_id and k.email_hash = r.lookup_hash) k on true
+      join lateral (select id, external_ref, member_id from customers k where k.program_id = r.program_id and k.email_hash = r.lookup_hash limit 1) k on true
     where r.lookup_ref is null
   ),
   inserted as (
@@ -79,7 +81,7 @@ const INTAKE = `
   ),
   created as (
     insert into customers (id, program_id, external_ref, email_hash, member_id, created_at, updated_at)
-    select distinct on (r.new_customer_id) r.new_customer_id, r.program_id, r.lookup_ref, r.lookup_hash, (${memberOf('r.lookup_ref')}), r.now, r.now
+    select distinct on (r.new_customer_id) r.new_customer_id, r.program_id, r.lookup_ref, r.lookup_hash, ${memberOf('r.lookup_ref')}, r.now, r.now
     from r join inserted i on i.id = r.id
     where r.named and not exists (select 1 from found f where f.idx = r.idx)
     order by r.new_customer_id, r.idx
@@ -88,8 +90,8 @@ const INTAKE = `
   ),
   linked as (
     update customers k set member_id = m.id, updated_at = r.now
-    from r join inserted i on i.id = r.id join found f on f.idx = r.idx cross join lateral (${memberOf('f.external_ref')}) m
-    where k.id = f.id and f.member_id is null and k.member_id is null
+    from r join inserted i on i.id = r.id join found f on f.idx = r.idx cross join lateral (select ${memberOf('f.external_ref')} as id) m
+    where k.id = f.id and f.member_id is null and k.member_id is null and m.id is not null
     returning k.id
   )
   select r.idx, i.id is not null as inserted, i.customer_id, f.id is not null as known

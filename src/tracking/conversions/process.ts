@@ -155,6 +155,7 @@ async function processBatch(tx: ServiceContext, ids: readonly string[], opts: Pr
     }
   }
 
+  if (decided.length === 0) return { outcomes, deferred };
   const partners = await partnersOf(tx, decided, clicks);
   const fraudReasons = await fraudReasonsOf(tx, fraudChecks(decided, partners));
   const commissions = await plannedCommissions(tx, decided, fraudReasons, partners, now);
@@ -217,7 +218,7 @@ function fraudChecks(decided: readonly Decided[], partners: ReadonlyMap<string, 
   });
 }
 
-/** The batch's commissions, priced with the rates they need (one query for all of them). */
+/** The batch's commissions, priced with the rates they need (one query for all of them, if any). */
 async function plannedCommissions(
   tx: ServiceContext,
   decided: readonly Decided[],
@@ -227,7 +228,8 @@ async function plannedCommissions(
 ): Promise<NewCommission[]> {
   const priceable = [];
   const lookups: FxLookup[] = [];
-  for (const [i, { locked, attribution, facts }] of decided.entries()) {
+  for (let i = 0; i < decided.length; i++) {
+    const { locked, attribution, facts } = decided[i]!;
     const { conversion } = locked;
     if (!mayOweCommission(conversion, attribution)) continue;
     const version = facts.policies.inForce(attribution.marketCountry, conversion.occurredAt);
@@ -235,22 +237,18 @@ async function plannedCommissions(
     const partner = partners.get(attribution.partnerMemberId!);
     const multiplierBps = partner ? multiplierBpsOf(partner, conversion.programId, now) : 10_000;
     const input = { version, conversion, multiplierBps, payoutCurrency: locked.payoutCurrency };
-    const rateIndex = new Map<string, number>();
-    for (const need of fxNeedsOf(input)) {
-      rateIndex.set(`${need.base}>${need.quote}`, lookups.length);
-      lookups.push({ tenantId: locked.tenantId, base: need.base, quote: need.quote, at: conversion.occurredAt });
-    }
-    priceable.push({ i, input, rateIndex });
+    const needs = fxNeedsOf(input);
+    priceable.push({ i, input, needs, firstLookup: lookups.length });
+    for (const need of needs) lookups.push({ tenantId: locked.tenantId, base: need.base, quote: need.quote, at: conversion.occurredAt });
   }
   const rates: (FxQuote | null)[] = await fxRatesAt(tx.db, lookups);
   const planned: NewCommission[] = [];
-  for (const { i, input, rateIndex } of priceable) {
+  for (const { i, input, needs, firstLookup } of priceable) {
     const pricing = priceWithRates(input, (base, quote) => {
-      const at = rateIndex.get(`${base}>${quote}`);
-      return at === undefined ? null : rates[at]!;
+      const at = needs.findIndex((n) => n.base === base && n.quote === quote);
+      return at < 0 ? null : rates[firstLookup + at]!;
     });
-    const { attribution } = decided[i]!;
-    const commission = plannedCommission({ ...input, attribution, fraudReasons: fraudReasons[i]!, pricing });
+    const commission = plannedCommission({ ...input, attribution: decided[i]!.attribution, fraudReasons: fraudReasons[i]!, pricing });
     if (commission) planned.push(commission);
   }
   return planned;

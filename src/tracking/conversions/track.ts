@@ -55,15 +55,16 @@ async function existingConversion(ctx: ServiceContext, programId: string, extern
   return row;
 }
 
-/** Enqueues processing of a conversion just recorded outside a transaction; a lost enqueue is the sweep's to repair. */
-async function enqueueAccepted(ctx: ServiceContext, conversionId: string): Promise<void> {
-  if (ctx.afterCommit) return await enqueueConversionProcessing(ctx, conversionId);
-  try {
-    await enqueueConversionProcessing(ctx, conversionId);
-  } catch (err) {
-    // As after a commit: the conversion is stored and accepted; sweep-unprocessed enqueues it again.
+/**
+ * Enqueues processing of a conversion that is stored, without holding up the answer: the job
+ * waits for its merge window and Redis (jobs/merge-gate.ts), and the merchant need not. The job is
+ * handed to the runner before this returns (shutdown sends it); should it be lost, as after a
+ * commit, sweep-unprocessed enqueues the conversion again.
+ */
+function enqueueAccepted(ctx: ServiceContext, conversionId: string): void {
+  enqueueConversionProcessing(ctx, conversionId).catch((err: unknown) => {
     ctx.logger.error({ err, conversionId }, 'conversion recorded but its processing not enqueued');
-  }
+  });
 }
 
 /** A replay returns the stored conversion; the same externalId with another payload is a conflict. */
@@ -73,7 +74,7 @@ async function replay(ctx: ServiceContext, programId: string, externalId: string
     throw new ConflictError('A conversion with this externalId was already reported with different details.', 'idempotency_key_reused', { externalId });
   }
   // Should the first enqueue have been lost, the replay brings the processing back.
-  if (!existing.processedAt) await enqueueAccepted(ctx, existing.id);
+  if (!existing.processedAt) enqueueAccepted(ctx, existing.id);
   return { conversion: conversionView(existing), replayed: true };
 }
 
@@ -126,7 +127,7 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
   // Inside a caller's transaction a failed statement would abort it: the transactional path only.
   const outcome = ctx.afterCommit ? ({ kind: 'fallback' } as const) : await recordConversion(ctx, values, identity);
   if (outcome.kind === 'created') {
-    await enqueueAccepted(ctx, outcome.conversion.id);
+    enqueueAccepted(ctx, outcome.conversion.id);
     return { conversion: conversionView(outcome.conversion), replayed: false };
   }
   if (outcome.kind === 'exists') return await replay(ctx, programId, input.externalId, hash);

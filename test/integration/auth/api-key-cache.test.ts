@@ -52,6 +52,22 @@ describe('API key cache', () => {
     expect(cache.stats().size).toBe(1);
   });
 
+  it('still records when a key was last used, at most once a minute', async () => {
+    const w = await createWorld(h);
+    const keyId = await apiKeyIdOf(h, w.program.id);
+    const lastUsed = async () => (await h.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, keyId)))[0]!.at;
+    expect(await lastUsed()).toBeNull();
+    expect((await get(h, w)).status).toBe(200);
+    const first = await lastUsed();
+    expect(first).toEqual(expect.any(Date));
+    h.clock.advance(30_000);
+    expect((await get(h, w)).status).toBe(200);
+    expect(await lastUsed()).toEqual(first);
+    h.clock.advance(31_000);
+    expect((await get(h, w)).status).toBe(200);
+    expect((await lastUsed())!.getTime()).toBeGreaterThanOrEqual(first!.getTime() + 61_000);
+  });
+
   it('never keeps a row loaded before an invalidation, and drops what each change makes stale', async () => {
     const w = await createWorld(h);
     const other = await createWorld(h);

@@ -2,6 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../db/ids.js';
 import { affiliateProfiles, commissionPolicyVersions, commissions, conversions, customers, programs, promoCodes } from '../../../db/schema/index.js';
+import { loadPolicyBooks, policyInForce } from '../../../src/payouts/policies/in-force.js';
 import { processConversion, processConversions } from '../../../src/tracking/conversions/process.js';
 import { createPolicy, insertConversion, insertCustomer } from '../commissions/fixtures.js';
 import { createLink, createMember, createWorld, type World } from '../../helpers/factories.js';
@@ -217,6 +218,24 @@ describe('processing conversions in batches', () => {
     const injected = await clickedSale(w, link);
     await processConversions(h.ctx(), [injected.id]);
     expect((await conversionRow(h, injected.id)).fraudReasons).toEqual(['click_injection']);
+  });
+
+  it('finds in a loaded policy book the version policyInForce finds in the database', async () => {
+    const w = await createWorld(h);
+    const day = 86_400_000;
+    const base = h.clock().getTime() - 100 * day;
+    for (const [country, offsets] of [[null, [0, 30, 30, 60]], ['DE', [10, 50]], ['FR', [70, 70]]] as const) {
+      for (const [i, offset] of offsets.entries()) {
+        await createPolicy(h, w.program.id, country, { version: i + 1, effectiveFrom: new Date(base + offset * day), percentBps: 100 * (i + 1) });
+      }
+    }
+    const book = (await loadPolicyBooks(h.db, [w.program.id])).get(w.program.id)!;
+    for (const country of [null, 'DE', 'FR', 'US']) {
+      for (let d = -5; d <= 100; d += 5) {
+        const at = new Date(base + d * day);
+        expect(book.inForce(country, at)?.id ?? null, `${country} day ${d}`).toBe((await policyInForce(h.db, w.program.id, country, at))?.id ?? null);
+      }
+    }
   });
 
   it('processes conversions enqueued together, one job or many', async () => {
