@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { boolean, bigint, check, customType, index, integer, jsonb, pgEnum, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { boolean, bigint, check, index, integer, jsonb, pgEnum, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { newId } from '../ids.js';
-import { createdAt, tstz } from './columns.js';
+import { bytea, createdAt, tstz } from './columns.js';
 import { programs } from './programs.js';
 
 export const importFormat = pgEnum('import_format', ['csv', 'ndjson']);
@@ -56,10 +56,6 @@ export const importRuns = pgTable(
     ),
   ],
 );
-
-const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
-  dataType: () => 'bytea',
-});
 
 /** The uploaded file in order, so any worker process can stream it (nothing is kept in memory). */
 export const importChunks = pgTable(

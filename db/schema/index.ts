@@ -12,3 +12,4 @@ export * from './clicks.js';
 export * from './conversions.js';
 export * from './commissions.js';
 // db/schema/partitioned.ts (the monthly-partitioned clicks table) is deliberately not exported here.
+export * from './transparency.js';
