@@ -2,14 +2,17 @@
  * Conversion throughput, end to end (issue 4): merchants report sales through
  * `POST /v1/track/conversions` at a steady rate; an API process accepts them (202) and a worker
  * process attributes them to stored clicks, applies the fraud rules and the market's commission
- * policy, and records the commission. Reported: the API's latency, and how many conversions per
- * second made it all the way (accepted, attributed, commissioned, recorded).
+ * policy, and records the commission. Reported: the API's latency, how many conversions per
+ * second made it all the way (accepted, attributed, commissioned, recorded), and the CPU time per
+ * conversion of the API, the worker and the database's backends (all three share the machine).
  *
  *   npm run bench:conversions
  *     DATABASE_URL   default postgres://postgres@127.0.0.1:5432/test (a fresh database is created and dropped)
  *     REDIS_URL      default redis://127.0.0.1:6379 (BullMQ carries the jobs between the processes)
  *     BENCH_RATE (1200 requests/s), BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_CONNECTIONS (50)
  *     BENCH_NODE_FLAGS extra Node flags for both processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+ *     BENCH_KEEP_DATABASE=1 keeps the database afterwards (its name is logged)
+ *     BENCH_LOG_STATEMENTS=1 has PostgreSQL log the bench database's statements with their durations
  *
  * Prints one JSON document on stdout; the processes' own output goes to stderr.
  */
@@ -30,6 +33,10 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+/** Keeps the database for a look at the statements afterwards (EXPLAIN ANALYZE on real rows). */
+const KEEP_DATABASE = process.env.BENCH_KEEP_DATABASE === '1';
+/** Has PostgreSQL log every statement of the bench database with its duration (the server log), to see where its time goes. */
+const LOG_STATEMENTS = process.env.BENCH_LOG_STATEMENTS === '1';
 const GOALS = { processedPerSecond: 1_000, apiP99Ms: 50 };
 const PROCESSING_TIMEOUT_MS = 120_000;
 /** Stored clicks the conversions are attributed to, one per conversion. */
@@ -163,13 +170,18 @@ async function drive(url: string, fixture: Fixture, opts: { rate: number; durati
   };
 }
 
-/** Waits until every conversion of the run is processed; then its end-to-end figures from the rows' own timestamps. */
+/**
+ * Waits until every conversion of the run is processed: those answered 202 and those whose answer
+ * came after the load generator stopped counting (stored all the same). Then the run's end-to-end
+ * figures from the rows' own timestamps.
+ */
 async function waitForProcessing(sql: postgres.Sql, run: string, accepted: number) {
   const pattern = `bench-${run}-%`;
   const started = performance.now();
   for (;;) {
-    const [row] = await sql<{ processed: number }[]>`select count(*)::int as processed from conversions where external_id like ${pattern} and processed_at is not null`;
-    if (row!.processed >= accepted) break;
+    const [row] = await sql<{ stored: number; processed: number }[]>`
+      select count(*)::int as stored, count(processed_at)::int as processed from conversions where external_id like ${pattern}`;
+    if (row!.processed >= Math.max(accepted, row!.stored)) break;
     if (performance.now() - started > PROCESSING_TIMEOUT_MS) break;
     await sleep(100);
   }
@@ -196,6 +208,35 @@ async function waitForProcessing(sql: postgres.Sql, run: string, accepted: numbe
   };
 }
 
+/**
+ * The CPU seconds so far of the bench database's PostgreSQL backends (the API's and the worker's
+ * pools; the bench's own connections are left out). PostgreSQL shares the machine's cores with the
+ * two processes, so its time per conversion counts as much as theirs. Needs the server on this
+ * machine (/proc); null otherwise.
+ */
+async function postgresBackends(sql: postgres.Sql, database: string): Promise<Map<number, number>> {
+  const rows = await sql<{ pid: number }[]>`
+    select pid from pg_stat_activity where datname = ${database} and backend_type = 'client backend' and pid <> all(
+      select pid from pg_stat_activity where application_name = 'trellis-bench')`;
+  const seconds = new Map<number, number>();
+  for (const { pid } of rows) {
+    const s = cpuSeconds(pid);
+    if (s !== null) seconds.set(pid, s);
+  }
+  return seconds;
+}
+
+/** Before and after for perConversion; a backend that started during the run counts from zero, one that ended is lost. */
+function backendSeconds(before: Map<number, number>, after: Map<number, number>): [number | null, number | null] {
+  let b = 0;
+  let a = 0;
+  for (const [pid, s] of after) {
+    b += before.get(pid) ?? 0;
+    a += s;
+  }
+  return after.size ? [b, a] : [null, null];
+}
+
 const run = randomBytes(4).toString('hex');
 const dbName = `trellis_bench_conversions_${run}`;
 const queuePrefix = `trellis-bench-${run}`;
@@ -205,7 +246,8 @@ let cleaning: Promise<void> | undefined;
 function cleanUp(dataDir: string): Promise<void> {
   cleaning ??= (async () => {
     await stopAll();
-    await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch((err) => log(`could not drop ${dbName}: ${(err as Error).message}`));
+    if (KEEP_DATABASE) log(`kept the database ${dbName} (drop it when done)`);
+    else await admin.unsafe(`drop database if exists "${dbName}" with (force)`).catch((err) => log(`could not drop ${dbName}: ${(err as Error).message}`));
     await admin.end();
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
     try {
@@ -228,9 +270,10 @@ function cleanUp(dataDir: string): Promise<void> {
 async function main(dataDir: string): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   await admin.unsafe(`create database "${dbName}"`);
+  if (LOG_STATEMENTS) await admin.unsafe(`alter database "${dbName}" set log_min_duration_statement = 0`);
   const dbUrl = new URL(BASE_URL);
   dbUrl.pathname = `/${dbName}`;
-  const sql = postgres(dbUrl.toString(), { max: 2, onnotice: () => {} });
+  const sql = postgres(dbUrl.toString(), { max: 2, onnotice: () => {}, connection: { application_name: 'trellis-bench' } });
   const env = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -277,12 +320,14 @@ async function main(dataDir: string): Promise<void> {
     const warm = await drive(api.url, fixture, { rate: Math.round(RATE / 4), durationS: WARMUP_S, run: `${run}w`, offset: 0 });
     await waitForProcessing(sql, `${run}w`, warm.accepted);
 
+    const backendsBefore = await postgresBackends(sql, dbName);
     const cpuBefore = { api: cpuSeconds(api.process.pid), worker: cpuSeconds(worker.process.pid) };
     log(`load ${DURATION_S} s at ${RATE}/s, ${CONNECTIONS} connections`);
     const load = await drive(api.url, fixture, { rate: RATE, durationS: DURATION_S, run, offset: warm.sent });
     log(`waiting for ${load.accepted} conversions to be processed`);
     const processing = await waitForProcessing(sql, run, load.accepted);
     const cpuAfter = { api: cpuSeconds(api.process.pid), worker: cpuSeconds(worker.process.pid) };
+    const backendsAfter = await postgresBackends(sql, dbName);
     const perConversion = (before: number | null, after: number | null) =>
       before === null || after === null || !processing.accepted ? null : round2(((after - before) * 1e6) / processing.accepted);
 
@@ -293,9 +338,13 @@ async function main(dataDir: string): Promise<void> {
       connections: CONNECTIONS,
       api: load,
       processing,
-      cpuUsPerConversion: { api: perConversion(cpuBefore.api, cpuAfter.api), worker: perConversion(cpuBefore.worker, cpuAfter.worker) },
+      cpuUsPerConversion: {
+        api: perConversion(cpuBefore.api, cpuAfter.api),
+        worker: perConversion(cpuBefore.worker, cpuAfter.worker),
+        postgres: perConversion(...backendSeconds(backendsBefore, backendsAfter)),
+      },
       goals: {
-        processedPerSecond: { goal: GOALS.processedPerSecond, value: processing.processedPerSecond, met: processing.processedPerSecond >= GOALS.processedPerSecond && processing.commissioned === load.accepted },
+        processedPerSecond: { goal: GOALS.processedPerSecond, value: processing.processedPerSecond, met: processing.processedPerSecond >= GOALS.processedPerSecond && processing.commissioned === processing.accepted && processing.accepted >= load.accepted },
         apiP99: { goalMs: GOALS.apiP99Ms, valueMs: load.p99, met: load.p99 <= GOALS.apiP99Ms },
       },
     };

@@ -27,6 +27,22 @@ const headerName = z
   .transform((v) => (v ? v.toLowerCase() : undefined))
   .refine((v) => v === undefined || /^[a-z0-9-]+$/.test(v), { message: 'must be an HTTP header name' });
 
+/** TRANSPARENCY_WITNESSES: a JSON array of witnesses the log asks to cosign its checkpoints. */
+const witnessList = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return [];
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(z.object({ vkey: z.string().trim().min(1), url: z.string().url().refine((u) => /^https?:\/\//.test(u), { message: 'must be an http(s) URL' }) })));
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -57,6 +73,17 @@ const configSchema = z.object({
   CLICK_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
   REDIRECT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(0).describe('per client IP; 0 turns it off'),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(1_200).describe('per caller (token, API key or IP) on /v1; 0 turns it off'),
+  // Transparency log (src/transparency): the checkpoint origin, witnesses, how often the sequencer runs.
+  TRANSPARENCY_ORIGIN: z
+    .string()
+    .trim()
+    .default('trellis.localhost/log')
+    .refine((v) => /^[\x21-\x7e]+$/.test(v) && !v.includes('+') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v), {
+      message: 'must be a schema-less origin line such as example.com/log (printable ASCII, no spaces, no "+")',
+    })
+    .describe('the log origin (first checkpoint line; also the name of the log key)'),
+  TRANSPARENCY_WITNESSES: witnessList.describe('JSON array of { "vkey": "<witness vkey>", "url": "https://..." }'),
+  TRANSPARENCY_SEQUENCE_INTERVAL_MS: z.coerce.number().int().min(50).max(86_400_000).default(1_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -9,6 +9,8 @@ import { TokenService } from './core/auth/tokens.js';
 import { createJobRunner } from './jobs/index.js';
 import type { JobRunner } from './jobs/types.js';
 import { createLogger, type Logger } from './logger.js';
+import { LogKeys } from './transparency/log/keys.js';
+import { sequenceLog } from './transparency/log/sequencer.js';
 
 /** The long-lived pieces a process is made of; server.ts and worker.ts build one each. */
 export interface Runtime {
@@ -18,6 +20,8 @@ export interface Runtime {
   database: Database;
   jobs: JobRunner;
   tokens: TokenService;
+  /** The transparency log's signing keys. */
+  log: LogKeys;
   /** Cross-process change announcements (Redis pub/sub, or local without Redis). */
   changes: ChangeFeed;
   healthCheck(): Promise<void>;
@@ -38,6 +42,10 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
   const jobs = createJobRunner(config, { db: database.db, logger, clock });
   const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS);
   await tokens.init();
+  const log = new LogKeys(database.db, clock, config.TRANSPARENCY_ORIGIN);
+  await log.init();
+  // A new log publishes the empty tree's checkpoint at once (a no-op when a checkpoint exists or another process sequences).
+  await sequenceLog({ db: database.db, clock, keys: log });
   const changes = createChangeFeed(config, logger);
   return {
     config,
@@ -46,6 +54,7 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
     database,
     jobs,
     tokens,
+    log,
     changes,
     healthCheck: async () => {
       await database.db.execute(sql`select 1`);

@@ -29,6 +29,7 @@ const app = newApp({
   clock: rt.clock,
   jobs: rt.jobs,
   tokens: rt.tokens,
+  log: rt.log,
   tracking,
   apiRateLimiter,
   healthCheck: rt.healthCheck,

@@ -48,7 +48,11 @@ export const logEntries = pgTable(
     uniqueIndex('log_entries_outbox_uq').on(t.outboxId),
     index('log_entries_leaf_hash_idx').on(t.leafHash),
     index('log_entries_partner_idx').on(t.partnerMemberId, t.idx).where(sql`${t.partnerMemberId} is not null`),
-    index('log_entries_program_type_idx').on(t.programId, t.type, t.idx),
+    // A program's latest public statistics entry; no index on every entry's program and type.
+    index('log_entries_program_stats_idx').on(t.programId, t.idx).where(sql`${t.type} = 'stats.program.daily'`),
+    // The daily statistics read a day of entries; entries arrive in time order, so a BRIN index
+    // answers that for almost nothing per insert.
+    index('log_entries_recorded_brin').using('brin', t.recordedAt),
   ],
 );
 

@@ -21,8 +21,13 @@ import { createTier } from '../../src/core/tiers/tiers.js';
 import { createUser } from '../../src/core/users/service.js';
 import type { JobQueue } from '../../src/jobs/types.js';
 import type { Logger } from '../../src/logger.js';
+import { trackConversion } from '../../src/tracking/conversions/track.js';
 import { createLink } from '../../src/tracking/links/create.js';
+import { createPromoCode } from '../../src/tracking/promo-codes/service.js';
+import type { IpHasher } from '../../src/tracking/types.js';
+import { setCommissionPolicy } from '../../src/payouts/policies/service.js';
 import { getOrCreateInviteLink } from '../../src/tracking/links/invite.js';
+import { DEMO_LOG_KEY_SEED, LogKeys } from '../../src/transparency/log/keys.js';
 import {
   DEMO_AFFILIATES,
   DEMO_CUSTOM_FIELDS,
@@ -54,7 +59,10 @@ const DAY_MS = 86_400_000;
  * always: unless the demo tenant already exists; never: not at all. Processes booting together
  * queue on an advisory lock and check inside the same transaction, so exactly one seeds.
  */
-export async function seedDemoIfEmpty(deps: SeedDeps, config: Pick<Config, 'SEED_DEMO'>): Promise<DemoCredentials | undefined> {
+export async function seedDemoIfEmpty(
+  deps: SeedDeps,
+  config: Pick<Config, 'SEED_DEMO'> & Partial<Pick<Config, 'TRANSPARENCY_ORIGIN'>>,
+): Promise<DemoCredentials | undefined> {
   if (config.SEED_DEMO === 'never') return undefined;
   const started = Date.now();
   const ctx: ServiceContext = { ...deps, actor: systemActor('demo seed') };
@@ -66,6 +74,9 @@ export async function seedDemoIfEmpty(deps: SeedDeps, config: Pick<Config, 'SEED
     }
     const [existing] = await tx.db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, DEMO_USERS.admin.email));
     if (existing) return undefined;
+    // The demo log signs with a fixed, public key (DEMO_LOG_KEY_SEED) so the README can print its
+    // vkey; installing it is a key rotation, logged like any other.
+    await new LogKeys(tx.db, tx.clock, config.TRANSPARENCY_ORIGIN ?? 'trellis.localhost/log').rotate(tx, { seed: DEMO_LOG_KEY_SEED });
     return await seedDemo(tx);
   });
   if (result) deps.logger.info({ programId: result.programId, ms: Date.now() - started }, 'demo data seeded');
@@ -125,6 +136,7 @@ async function seedDemo(tx: ServiceContext): Promise<DemoCredentials> {
   // The demo affiliate's `/r/demo` link and the demo member's invite link.
   await createLink(tx, programId, { ...DEMO_LINK, ownerMemberId: affiliateIds[0]! });
   await getOrCreateInviteLink(tx, programId, { memberId: memberIds[memberLoginIdx]! });
+  await seedConversions(tx, programId, affiliateIds, now);
 
   return {
     logins: [
@@ -167,4 +179,35 @@ async function refundFirstOrder(tx: ServiceContext, programId: string, memberId:
     .where(and(eq(memberOrders.programId, programId), eq(memberOrders.externalId, `demo-${index + 1}-1`)));
   if (!order) return;
   await refundOrder(tx, { programId, memberId, orderId: order.id, amount: Math.floor(order.amount / 2), idempotencyKey: `demo-refund-${index + 1}` });
+}
+
+/** The demo's conversions carry no IP address, so nothing is ever hashed. */
+const noIpHasher: IpHasher = {
+  hash: () => {
+    throw new Error('the demo conversions carry no IP address');
+  },
+};
+
+/**
+ * Commission policies for both markets and a few conversions credited to the demo affiliates
+ * through their promo codes, so the dashboards, the commissions and the transparency log have
+ * money events from the first start. They are processed by the jobs once the seed commits, as a
+ * merchant's would be.
+ */
+async function seedConversions(tx: ServiceContext, programId: string, affiliateIds: string[], now: Date): Promise<void> {
+  const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
+  // In force since before the demo's conversions, as if the program had run for a while.
+  const effectiveFrom = daysAgo(90);
+  await setCommissionPolicy(tx, programId, 'DE', { mode: 'per_transaction', percentBps: 1_000, minAmount: 200, holdDays: 14, effectiveFrom });
+  await setCommissionPolicy(tx, programId, 'BR', { mode: 'per_signup', signupAmount: 1_500, holdDays: 7, effectiveFrom });
+  const [ana, felix] = affiliateIds as [string, string];
+  await createPromoCode(tx, programId, { code: 'ANA10', partnerMemberId: ana });
+  await createPromoCode(tx, programId, { code: 'FELIX10', partnerMemberId: felix });
+  const conversions = [
+    { externalId: 'demo-signup-1', kind: 'signup' as const, promoCode: 'ANA10', country: 'BR', customer: { externalId: 'demo-customer-1' }, occurredAt: daysAgo(3) },
+    { externalId: 'demo-signup-2', kind: 'signup' as const, promoCode: 'ANA10', country: 'BR', customer: { externalId: 'demo-customer-2' }, occurredAt: daysAgo(1) },
+    { externalId: 'demo-order-1', kind: 'sale' as const, amount: 8_990, currency: 'EUR', promoCode: 'FELIX10', country: 'DE', customer: { externalId: 'demo-customer-3' }, occurredAt: daysAgo(2) },
+    { externalId: 'demo-order-2', kind: 'sale' as const, amount: 12_950, currency: 'EUR', promoCode: 'ANA10', country: 'DE', customer: { externalId: 'demo-customer-4' }, occurredAt: daysAgo(1) },
+  ];
+  for (const conversion of conversions) await trackConversion(tx, programId, conversion, { ipHasher: noIpHasher });
 }

@@ -7,6 +7,7 @@ import type { WindowRateLimiter } from '../core/rate-limiter.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
 import type { Tracking } from '../tracking/types.js';
+import type { LogKeys } from '../transparency/log/keys.js';
 
 /** Everything the HTTP app needs, built by server.ts or by the test harness. */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   clock: Clock;
   jobs: JobQueue;
   tokens: TokenService;
+  /** The transparency log's signing keys (checkpoints, receipts). */
+  log: LogKeys;
   /** The redirect hot path's cache, click buffer and change feed (one set per process). */
   tracking: Tracking;
   /** API_RATE_LIMIT_PER_MINUTE on /v1 (see createApiRateLimiter); absent means no limit. Its owner closes it. */

@@ -8,6 +8,7 @@ import { backoffDelay, recordJobFailure } from './failures.js';
 import { createMergeGate } from './merge-gate.js';
 import { jobMap } from './registry.js';
 import type { EnqueueOptions, JobConfig, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
+import { scheduleIntervalMs } from './types.js';
 
 export interface BullmqRunnerOptions {
   redisUrl: string;
@@ -120,10 +121,11 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
       });
       worker.on('error', (err) => log.error({ err }, 'worker error'));
       for (const def of Object.values(definitions)) {
-        if (!def.everyMs) continue;
+        const everyMs = scheduleIntervalMs(def, opts.config);
+        if (!everyMs) continue;
         await queue.upsertJobScheduler(
           `schedule:${def.name}`,
-          { every: def.everyMs },
+          { every: everyMs },
           { name: def.name, data: {}, opts: { attempts: def.attempts ?? 5, backoff: { type: 'custom' } } },
         );
       }

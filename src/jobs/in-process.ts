@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { backoffDelay, recordJobFailure } from './failures.js';
 import { jobMap } from './registry.js';
 import type { EnqueueOptions, JobConfig, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
+import { scheduleIntervalMs } from './types.js';
 
 interface QueuedJob {
   id: string;
@@ -136,7 +137,8 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
     async startWorkers() {
       started = true;
       for (const def of Object.values(definitions)) {
-        if (!def.everyMs) continue;
+        const everyMs = scheduleIntervalMs(def, opts.config);
+        if (!everyMs) continue;
         // One run at a time, as with BullMQ's scheduler: a tick is skipped while the previous run
         // waits or runs. Each run gets its own id: a fixed one would sit among the finished ids
         // and silence every later tick.
@@ -144,7 +146,7 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
         const t = setInterval(() => {
           if (queue.some((j) => j.name === def.name) || [...runningIds].some((id) => id.startsWith(`schedule:${def.name}:`))) return;
           void runner.enqueue(def.name as JobName, {} as never, { jobId: `schedule:${def.name}:${++tick}` }).catch(() => {});
-        }, def.everyMs);
+        }, everyMs);
         t.unref();
         timers.add(t);
       }

@@ -4,16 +4,21 @@ import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
 import { createBullmqRunner } from './bullmq.js';
 import { createInProcessRunner } from './in-process.js';
-import type { JobRunner } from './types.js';
+import type { JobConfig, JobRunner } from './types.js';
 
 export type { JobQueue, JobRunner, JobName, JobPayload } from './types.js';
 
 /** BullMQ when REDIS_URL is set, otherwise the in-process runner. Same handlers either way. */
 export function createJobRunner(
-  config: Pick<Config, 'REDIS_URL' | 'JOBS_QUEUE_PREFIX' | 'JOBS_CONCURRENCY'> & Partial<Pick<Config, 'CLICK_RETENTION_MONTHS'>>,
+  config: Pick<Config, 'REDIS_URL' | 'JOBS_QUEUE_PREFIX' | 'JOBS_CONCURRENCY'> & JobConfig,
   deps: { db: Db; logger: Logger; clock: Clock; backoffMs?: number },
 ): JobRunner {
-  const jobConfig = { CLICK_RETENTION_MONTHS: config.CLICK_RETENTION_MONTHS };
+  const jobConfig: JobConfig = {
+    CLICK_RETENTION_MONTHS: config.CLICK_RETENTION_MONTHS,
+    TRANSPARENCY_ORIGIN: config.TRANSPARENCY_ORIGIN,
+    TRANSPARENCY_WITNESSES: config.TRANSPARENCY_WITNESSES,
+    TRANSPARENCY_SEQUENCE_INTERVAL_MS: config.TRANSPARENCY_SEQUENCE_INTERVAL_MS,
+  };
   if (config.REDIS_URL) {
     return createBullmqRunner({
       redisUrl: config.REDIS_URL,

@@ -9,6 +9,9 @@ import { maintainClicksJob } from '../tracking/jobs/maintain-clicks.js';
 import { processConversionJob } from '../tracking/conversions/jobs/process-conversion.js';
 import { sweepUnprocessedConversionsJob } from '../tracking/conversions/jobs/sweep-unprocessed.js';
 import { approveDueCommissionsJob } from '../payouts/commissions/jobs/approve-due.js';
+import { sequenceLogJob } from '../transparency/jobs/sequence.js';
+import { witnessCheckpointJob } from '../transparency/jobs/witness.js';
+import { dailyStatsJob } from '../transparency/entries/jobs/daily-stats.js';
 import type { JobDefinition } from './types.js';
 
 /**
@@ -27,6 +30,9 @@ export const jobMap = {
   'conversions.process': processConversionJob,
   'conversions.sweep-unprocessed': sweepUnprocessedConversionsJob,
   'commissions.approve-due': approveDueCommissionsJob,
+  'transparency.sequence': sequenceLogJob,
+  'transparency.witness': witnessCheckpointJob,
+  'transparency.daily-stats': dailyStatsJob,
 } satisfies Record<string, JobDefinition>;
 
 export type JobMap = typeof jobMap;

@@ -33,7 +33,9 @@ export interface JobDeps {
   config?: JobConfig;
 }
 
-export type JobConfig = Partial<Pick<Config, 'CLICK_RETENTION_MONTHS'>>;
+export type JobConfig = Partial<
+  Pick<Config, 'CLICK_RETENTION_MONTHS' | 'TRANSPARENCY_ORIGIN' | 'TRANSPARENCY_WITNESSES' | 'TRANSPARENCY_SEQUENCE_INTERVAL_MS'>
+>;
 
 export interface JobMeta {
   id: string;
@@ -45,8 +47,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   payload: S;
   // A method signature (not a property) so the map can hold handlers of different payload types.
   handler(deps: JobDeps, payload: z.output<S>, meta: JobMeta): Promise<void>;
-  /** Runs on a schedule (every N ms) with an empty payload, in one worker at a time. */
-  everyMs?: number;
+  /** Runs on a schedule (every N ms, or as configured) with an empty payload, in one worker at a time. */
+  everyMs?: number | ((config: JobConfig) => number);
   /** Attempts before the failure is recorded; default 5. */
   attempts?: number;
   /**
@@ -60,6 +62,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
   return def;
+}
+
+/** A scheduled job's interval under this configuration; undefined for jobs that only run when enqueued. */
+export function scheduleIntervalMs(def: Pick<JobDefinition, 'everyMs'>, config: JobConfig = {}): number | undefined {
+  return typeof def.everyMs === 'function' ? def.everyMs(config) : def.everyMs;
 }
 
 /** A queue that also processes: start consuming, wait for quiet (tests), and drain on shutdown. */

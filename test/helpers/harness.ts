@@ -11,6 +11,7 @@ import type { JobRunner } from '../../src/jobs/types.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { createChangeFeed } from '../../src/change-feed.js';
 import { createTracking } from '../../src/tracking/runtime.js';
+import { LogKeys } from '../../src/transparency/log/keys.js';
 import { createApiRateLimiter } from '../../src/api/middleware/rate-limit.js';
 import type { Tracking } from '../../src/tracking/types.js';
 import { createTestDatabase } from './database.js';
@@ -48,6 +49,8 @@ export interface Harness {
   clock: TestClock;
   jobs: JobRunner;
   tokens: TokenService;
+  /** The transparency log's keys (signing_keys rows of this database). */
+  log: LogKeys;
   /** This app instance's link cache, click buffer and change feed (as one API process has). */
   tracking: Tracking;
   databaseUrl?: string;
@@ -71,6 +74,8 @@ export async function createHarness(opts: { poolSize?: number; /** Overrides of 
   await jobs.startWorkers();
   const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS);
   await tokens.init();
+  const log = new LogKeys(database.db, clock, config.TRANSPARENCY_ORIGIN);
+  await log.init();
   // Each harness is its own "process": its own change feed connection, cache and buffer.
   const changes = createChangeFeed(config, logger);
   const tracking = createTracking({ config, db: database.db, logger, clock, changes });
@@ -84,6 +89,7 @@ export async function createHarness(opts: { poolSize?: number; /** Overrides of 
     clock,
     jobs,
     tokens,
+    log,
     tracking,
     apiRateLimiter,
     healthCheck: async () => {
@@ -99,6 +105,7 @@ export async function createHarness(opts: { poolSize?: number; /** Overrides of 
     clock,
     jobs,
     tokens,
+    log,
     tracking,
     databaseUrl: database.url,
     async request(method, path, o = {}) {

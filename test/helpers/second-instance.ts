@@ -35,6 +35,7 @@ export async function createSecondInstance(h: Harness): Promise<SecondInstance> 
     clock: h.clock,
     jobs: h.jobs,
     tokens,
+    log: h.log,
     tracking,
     healthCheck: async () => {
       await h.db.execute(sql`select 1`);

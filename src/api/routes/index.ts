@@ -33,6 +33,9 @@ import { registerCreateAffiliate } from './affiliates/create.js';
 import { registerDecideAffiliate } from './affiliates/decide.js';
 import { registerGetAffiliate } from './affiliates/get.js';
 import { registerListAffiliates } from './affiliates/list.js';
+import { registerGetAffiliateLogSalt } from './affiliates/log-salt.js';
+import { registerListAffiliateReceipts } from './affiliates/receipts.js';
+import { registerGetPublicProgramStats } from './public/program-stats.js';
 import { registerUpdateAffiliate } from './affiliates/update.js';
 import { registerCreateCustomField } from './custom-fields/create.js';
 import { registerDeleteCustomField } from './custom-fields/delete.js';
@@ -89,6 +92,13 @@ import { registerApproveHeldCommission } from './commissions/approve.js';
 import { registerGetCommission } from './commissions/get.js';
 import { registerListCommissions } from './commissions/list.js';
 import { registerRejectHeldCommission } from './commissions/reject.js';
+import { registerGetLogCheckpoint } from './log/checkpoint.js';
+import { registerGetLogCheckpointJws } from './log/checkpoint-jws.js';
+import { registerGetLogEntryBundle } from './log/entry-bundle.js';
+import { registerGetLogHashTile } from './log/tile.js';
+import { registerGetLogVkey } from './log/vkey.js';
+import { registerGetLogConsistencyProof } from './proofs/consistency.js';
+import { registerGetLogInclusionProof } from './proofs/inclusion.js';
 
 /** Every route of the API. Each resource folder has one file per operation. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -128,6 +138,9 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerListAffiliates(app);
   registerCreateAffiliate(app);
   registerGetAffiliate(app);
+  registerListAffiliateReceipts(app);
+  registerGetAffiliateLogSalt(app);
+  registerGetPublicProgramStats(app);
   registerUpdateAffiliate(app);
   registerDecideAffiliate(app);
   registerGetSegmentCounts(app);
@@ -181,4 +194,12 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerApproveHeldCommission(app);
   registerRejectHeldCommission(app);
   registerGetProgramKpis(app);
+  registerGetLogCheckpoint(app);
+  registerGetLogCheckpointJws(app);
+  registerGetLogVkey(app);
+  // Entry bundles before hash tiles: both are wildcards under /log/tile/.
+  registerGetLogEntryBundle(app);
+  registerGetLogHashTile(app);
+  registerGetLogInclusionProof(app);
+  registerGetLogConsistencyProof(app);
 }

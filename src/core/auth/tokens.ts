@@ -5,6 +5,8 @@ import { randomBase62 } from '../../../db/ids.js';
 import { signingKeys } from '../../../db/schema/index.js';
 import type { Clock } from '../../context.js';
 import { UnauthorizedError } from '../../errors.js';
+import { appendLogEntries } from '../../transparency/entries/append.js';
+import { authKeyRotatedEntry } from '../../transparency/entries/keys.js';
 import type { Actor, Role } from './actor.js';
 
 const ISSUER = 'trellis';
@@ -90,7 +92,8 @@ export class TokenService {
 
   /**
    * Starts signing with a new key. The old one is retired but keeps verifying the tokens it signed
-   * until they expire, so nobody is logged out.
+   * until they expire, so nobody is logged out. The rotation is logged (`auth.key_rotated`) in
+   * its transaction.
    */
   async rotate(): Promise<{ kid: string; retired: string[] }> {
     const generated = await newKeyRow();
@@ -101,7 +104,12 @@ export class TokenService {
         .where(and(eq(signingKeys.purpose, PURPOSE), eq(signingKeys.status, 'active')))
         .returning({ kid: signingKeys.kid });
       await tx.insert(signingKeys).values({ ...generated, purpose: PURPOSE });
-      return old.map((o) => o.kid);
+      const retiredKids = old.map((o) => o.kid);
+      const rotatedAt = this.clock();
+      await appendLogEntries({ db: tx as unknown as Db, clock: () => rotatedAt }, [
+        authKeyRotatedEntry({ oldKeyIds: retiredKids, newKeyId: generated.kid, newPublicKey: String(generated.publicJwk.x), at: rotatedAt }),
+      ]);
+      return retiredKids;
     });
     this.active = undefined;
     await this.activeKey();

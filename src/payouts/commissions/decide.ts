@@ -6,6 +6,8 @@ import { recordAudit } from '../../core/audit.js';
 import { assertStaff } from '../../core/auth/scope.js';
 import { parseInput } from '../../core/validation.js';
 import { ForbiddenError, UnprocessableError } from '../../errors.js';
+import { appendLogEntries } from '../../transparency/entries/append.js';
+import { commissionEntry } from '../../transparency/entries/commission.js';
 import { reversedFor, type CommissionRow } from './effects.js';
 import { CommissionDecisionInputSchema, type CommissionDecisionInput } from './input.js';
 import { loadCommissionInScope } from './list.js';
@@ -70,6 +72,9 @@ async function decide(ctx: ServiceContext, commissionId: string, raw: Commission
       changes = { ...decided, ...repriced, status: due ? 'approved' : 'pending', ...(due ? { approvedAt: now } : {}) };
     }
     const [after] = await tx.db.update(commissions).set(changes).where(eq(commissions.id, before.id)).returning();
+    // The reason text is the manager's words to the partner: the log carries only its code.
+    const change = decision === 'reject' ? 'rejected' : after!.status === 'approved' ? 'approved' : 'released';
+    await appendLogEntries(tx, [commissionEntry(change, after!, now, decision === 'reject' ? 'manager_rejected' : 'manager_approved', program.tenantId)]);
     await recordAudit(tx, {
       tenantId: program.tenantId,
       programId: program.id,

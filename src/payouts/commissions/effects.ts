@@ -5,6 +5,9 @@ import type { ServiceContext } from '../../context.js';
 import { grantReferralRewardsOnCompletion } from '../../core/referrals/rewards.js';
 import type { Attribution, ConversionRow } from '../../tracking/conversions/types.js';
 import type { FraudReason } from '../../tracking/fraud/rules.js';
+import { appendLogEntries } from '../../transparency/entries/append.js';
+import { commissionEntry, type CommissionReason } from '../../transparency/entries/commission.js';
+import { tenantOfProgram } from '../../transparency/entries/program-tenant.js';
 import { refundReversal } from '../commission-math.js';
 import { policyInForce } from '../policies/in-force.js';
 import { holdUntilFor, mayOweCommission, plannedCommission, reversedFor } from './plan.js';
@@ -15,7 +18,8 @@ export { holdUntilFor, reversedFor, type HoldReason } from './plan.js';
 /**
  * What conversion events do to commissions (issue 4). Conversion intake and processing call these
  * inside their transaction, with the conversion row locked, so events of one conversion never
- * interleave. Every effect is idempotent: a replayed event changes nothing.
+ * interleave. Every effect is idempotent: a replayed event changes nothing. Each change of a
+ * commission writes its log entry (transparency/entries/commission.ts) in that transaction.
  */
 
 export type CommissionRow = typeof commissions.$inferSelect;
@@ -53,6 +57,7 @@ export async function createCommissionForConversion(tx: ServiceContext, conversi
   const planned = plannedCommission({ conversion, attribution, fraudReasons, version, payoutCurrency: program.payoutCurrency, multiplierBps, pricing });
   if (!planned) return null;
   const [created] = await tx.db.insert(commissions).values(planned).onConflictDoNothing().returning();
+  if (created) await appendLogEntries(tx, [commissionEntry('created', created, tx.clock(), 'conversion_processed', program.tenantId)]);
   return created ?? (await commissionOfConversion(tx.db, conversion.id)) ?? null;
 }
 
@@ -91,10 +96,21 @@ export async function onConversionRefunded(tx: ServiceContext, conversion: Conve
   const reversedAmount = Math.max(commission.reversedAmount, target.reversedAmount);
   const payoutReversedAmount = Math.max(commission.payoutReversedAmount, target.payoutReversedAmount);
   const nothingLeft = refunded >= conversion.amount || (commission.amount > 0 && reversedAmount >= commission.amount);
-  await tx.db
+  const [after] = await tx.db
     .update(commissions)
     .set({ reversedAmount, payoutReversedAmount, ...(nothingLeft ? { status: 'reversed' as const, reversedAt: tx.clock() } : {}) })
-    .where(eq(commissions.id, commission.id));
+    .where(eq(commissions.id, commission.id))
+    .returning();
+  await logReversal(tx, commission, after!, 'refund');
+}
+
+/** `commission.reversed` when a refund or cancellation changed the commission (a replay changes nothing, logs nothing). */
+async function logReversal(tx: ServiceContext, before: CommissionRow, after: CommissionRow, reason: CommissionReason): Promise<void> {
+  const reversedNow = after.reversedAmount - before.reversedAmount;
+  const payoutReversedNow = after.payoutReversedAmount - before.payoutReversedAmount;
+  if (reversedNow === 0 && payoutReversedNow === 0 && after.status === before.status) return;
+  const tenantId = await tenantOfProgram(tx.db, after.programId);
+  await appendLogEntries(tx, [commissionEntry('reversed', after, tx.clock(), reason, tenantId, { reversedNow, payoutReversedNow })]);
 }
 
 /** The conversion was cancelled: like a full refund. */
@@ -116,17 +132,19 @@ export async function onConversionCancelled(tx: ServiceContext, conversion: Conv
     });
     return;
   }
-  await tx.db
+  const [after] = await tx.db
     .update(commissions)
     .set({ status: 'reversed', reversedAmount: commission.amount, payoutReversedAmount: commission.payoutAmount, reversedAt: tx.clock() })
-    .where(eq(commissions.id, commission.id));
+    .where(eq(commissions.id, commission.id))
+    .returning();
+  await logReversal(tx, commission, after!, 'cancel');
 }
 
 /** A negative, approved commission carried into the partner's next payout; one per (paid commission, refund). */
 async function createClawback(tx: ServiceContext, paid: CommissionRow, refundId: string, taken: { amount: number; payoutAmount: number }): Promise<void> {
   if (taken.amount <= 0 && taken.payoutAmount <= 0) return;
   const now = tx.clock();
-  await tx.db
+  const [created] = await tx.db
     .insert(commissions)
     .values({
       programId: paid.programId,
@@ -147,5 +165,9 @@ async function createClawback(tx: ServiceContext, paid: CommissionRow, refundId:
       clawbackOf: paid.id,
       refundId,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning();
+  if (!created) return;
+  const tenantId = await tenantOfProgram(tx.db, paid.programId);
+  await appendLogEntries(tx, [commissionEntry('clawback', created, now, refundId === CANCEL_CLAWBACK_ID ? 'cancel' : 'refund', tenantId)]);
 }

@@ -8,6 +8,8 @@ import { pageLimit, toPage, type Page, type PageInput } from '../../core/paginat
 import { parseInput } from '../../core/validation.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { linkSettingsOf } from '../../tracking/links/settings.js';
+import { appendLogEntries } from '../../transparency/entries/append.js';
+import { policyVersionEntry } from '../../transparency/entries/policy.js';
 import { completeTerms, countryOfMarket, marketOfCountry, PolicyMarketSchema, PolicyTermsInputSchema, sameTerms, type PolicyTermsInput } from './terms.js';
 import { toPolicyVersionView, type PolicyVersionView, type PolicyView } from './views.js';
 import type { PolicyVersionRow } from './in-force.js';
@@ -95,6 +97,7 @@ export async function setCommissionPolicy(ctx: ServiceContext, programId: string
       .values({ ...terms, policyId: policy!.id, programId: program.id, country, version: (latest?.version ?? 0) + 1, effectiveFrom, createdBy: actorId(tx.actor) })
       .returning();
     await tx.db.update(commissionPolicies).set({ updatedAt: now }).where(eq(commissionPolicies.id, policy!.id));
+    await appendLogEntries(tx, [policyVersionEntry(row!, tx.actor, program.tenantId)]);
     const after = toPolicyVersionView(row!);
     await recordAudit(tx, {
       tenantId: program.tenantId,

@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../../context.js';
+import { OUTBOX_RECORD, outboxRow, type PreparedLogEntry } from '../../transparency/entries/append.js';
 import type { Attribution } from './types.js';
 import { programStamp } from './program-facts.js';
 import { isoOrNull, rawRows, toDate, toDateOrNull, toNumber, toNumberOrNull } from './raw-sql.js';
@@ -128,14 +129,18 @@ export interface ProcessedRecord {
 }
 
 // One statement for the batch's writes: the decisions on the conversions, the customers' new
-// bindings and members, and the commissions (computed in full beforehand).
+// bindings and members, the commissions (computed in full beforehand), and their log entries (a
+// commission's only when it was inserted). The ids again as arrays ($6, $7): the prepared
+// statement's generic plan guesses 100 rows for a json_to_recordset, and against a table of a few
+// thousand rows (a young program, the bench) it then hashes the whole table instead of probing
+// the primary key per row; `= any(array)` makes it probe.
 const RECORD_BATCH = `with decided as (
     update conversions c set attribution_method = x.method::attribution_method, attributed_click_id = x.click_id, clicked_at = x.clicked_at,
       link_id = x.link_id, partner_member_id = x.partner, customer_id = x.customer_id, market_country = x.market,
       fraud_reasons = x.reasons, processed_at = $4::timestamptz, updated_at = $4::timestamptz
     from json_to_recordset($1::text::json) as x(id text, method text, click_id text, clicked_at timestamptz, link_id text, partner text,
       customer_id text, market text, reasons text[])
-    where c.id = x.id
+    where c.id = x.id and c.id = any($6::text[])
     returning c.id),
   customers_changed as (
     update customers cu set member_id = coalesce(cu.member_id, x.member_id),
@@ -144,7 +149,7 @@ const RECORD_BATCH = `with decided as (
       bound_conversion_id = case when cu.bound_partner_id is null and x.bound_partner is not null then x.bound_conversion else cu.bound_conversion_id end,
       updated_at = $4::timestamptz
     from json_to_recordset($2::text::json) as x(id text, member_id text, bound_partner text, bound_conversion text)
-    where cu.id = x.id
+    where cu.id = x.id and cu.id = any($7::text[])
     returning cu.id),
   commissioned as (
     insert into commissions (id, program_id, conversion_id, partner_member_id, kind, status, policy_version_id, country, amount, currency,
@@ -156,7 +161,13 @@ const RECORD_BATCH = `with decided as (
       policy_version_id text, country text, amount int8, currency text, reversed_amount int8, payout_currency text, payout_amount int8,
       payout_reversed_amount int8, fx_rate text, fx_rate_id text, multiplier_bps int, hold_until timestamptz, hold_reasons text[])
     on conflict do nothing
-    returning id)
+    returning id),
+  logged as (
+    insert into log_outbox (entry, leaf_hash, type, tenant_id, program_id, partner_member_id, created_at)
+    select o.entry, decode(o.leaf_hash, 'hex'), o.type, o.tenant_id, o.program_id, o.partner_member_id, $4::timestamptz
+    from json_to_recordset($5::text::json) as o${OUTBOX_RECORD.replace(')', ', commission_id text)')}
+    where o.commission_id is null or o.commission_id in (select id from commissioned)
+    order by o.ord)
   select (select count(*) from decided)::int as decided, (select count(*) from customers_changed)::int as customers, (select count(*) from commissioned)::int as commissions`;
 
 export interface CustomerChange {
@@ -188,8 +199,21 @@ export interface CommissionInsert {
   holdReasons: readonly string[];
 }
 
+/** A log entry of the batch; one of a commission is written only if the commission is. */
+export interface BatchLogEntry {
+  logged: PreparedLogEntry;
+  commissionId: string | null;
+}
+
 /** Writes the batch's decisions in one statement; returns how many conversions it recorded. */
-export async function recordBatch(tx: ServiceContext, now: Date, decided: readonly ProcessedRecord[], customerChanges: readonly CustomerChange[], commissions: readonly CommissionInsert[]): Promise<number> {
+export async function recordBatch(
+  tx: ServiceContext,
+  now: Date,
+  decided: readonly ProcessedRecord[],
+  customerChanges: readonly CustomerChange[],
+  commissions: readonly CommissionInsert[],
+  entries: readonly BatchLogEntry[],
+): Promise<number> {
   const conversions = decided.map(({ conversion, attribution, fraudReasons }) => ({
     id: conversion.id,
     method: attribution.method,
@@ -223,6 +247,15 @@ export async function recordBatch(tx: ServiceContext, now: Date, decided: readon
     hold_until: isoOrNull(c.holdUntil),
     hold_reasons: c.holdReasons,
   }));
-  const [row] = await rawRows<{ decided: number }>(tx.db, RECORD_BATCH, [JSON.stringify(conversions), JSON.stringify(customers), JSON.stringify(inserts), now.toISOString()]);
+  const logged = entries.map((e, ord) => ({ ...outboxRow(e.logged, ord), commission_id: e.commissionId }));
+  const [row] = await rawRows<{ decided: number }>(tx.db, RECORD_BATCH, [
+    JSON.stringify(conversions),
+    JSON.stringify(customers),
+    JSON.stringify(inserts),
+    now.toISOString(),
+    JSON.stringify(logged),
+    conversions.map((c) => c.id),
+    customers.map((c) => c.id),
+  ]);
   return Number(row?.decided ?? 0);
 }

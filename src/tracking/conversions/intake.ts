@@ -3,6 +3,8 @@ import { isForeignKeyViolation } from '../../../db/errors.js';
 import { newId } from '../../../db/ids.js';
 import { createCoalescer } from '../../coalesce.js';
 import type { ServiceContext } from '../../context.js';
+import { hex, prepareLogEntry, type PreparedLogEntry } from '../../transparency/entries/append.js';
+import { conversionAcceptedEntry } from '../../transparency/entries/conversion.js';
 import type { CustomerIdentity } from './customers.js';
 import { rawRows } from './raw-sql.js';
 import type { ConversionRow } from './types.js';
@@ -23,6 +25,9 @@ import type { ConversionRow } from './types.js';
  * Left to the transactional path in track.ts (customers.ts), which reads with a fresh snapshot:
  * that race, and a customer named by reference AND email hash who is not known by the reference
  * yet (their email may belong to a customer the reference must be adopted by).
+ *
+ * The conversion's `conversion.accepted` log entry goes into the outbox in the same statement, only
+ * for the rows it inserted: a replay logs nothing, and a recorded conversion is never unlogged.
  */
 
 /** What the merchant reported, as it is stored (ids and hashes computed, defaults applied). */
@@ -32,8 +37,8 @@ export type NewConversion = Omit<
 >;
 
 export type IntakeOutcome =
-  /** Inserted: the row as stored. */
-  | { kind: 'created'; conversion: ConversionRow }
+  /** Inserted: the row as stored, and its log entry (written to the outbox with it). */
+  | { kind: 'created'; conversion: ConversionRow; logged: PreparedLogEntry }
   /** The externalId is taken: a replay, or a reuse with another payload (the caller tells which). */
   | { kind: 'exists' }
   /** A case this path leaves to the transactional one. */
@@ -55,7 +60,8 @@ const INTAKE = `
       idx int, id text, program_id text, external_id text, kind conversion_kind, status conversion_status,
       occurred_at timestamptz, completed_at timestamptz, amount bigint, currency char(3), click_id text, cookie_click_id text,
       promo_code text, customer_ref text, email_hash text, ip_hash text, country char(2), metadata jsonb, request_hash text,
-      now timestamptz, named boolean, lookup_ref text, lookup_hash text, email_normalized text, may_create boolean, new_customer_id text)
+      now timestamptz, named boolean, lookup_ref text, lookup_hash text, email_normalized text, may_create boolean, new_customer_id text,
+      entry text, leaf_hash text)
   ),
   -- Known by the merchant's reference when one is given, else by the email hash. One index probe
   -- per conversion (LIMIT keeps the planner from turning the probes into a scan of all customers).
@@ -93,6 +99,12 @@ const INTAKE = `
     from r join inserted i on i.id = r.id join found f on f.idx = r.idx cross join lateral (select ${memberOf('f.external_ref')} as id) m
     where k.id = f.id and f.member_id is null and k.member_id is null and m.id is not null
     returning k.id
+  ),
+  logged as (
+    insert into log_outbox (entry, leaf_hash, type, tenant_id, program_id, partner_member_id, created_at)
+    select r.entry, decode(r.leaf_hash, 'hex'), 'conversion.accepted', p.tenant_id, r.program_id, null, r.now
+    from r join inserted i on i.id = r.id join programs p on p.id = r.program_id
+    order by r.idx
   )
   select r.idx, i.id is not null as inserted, i.customer_id, f.id is not null as known
   from r left join inserted i on i.id = r.id left join found f on f.idx = r.idx`;
@@ -100,6 +112,7 @@ const INTAKE = `
 interface Pending {
   conversion: ConversionRow;
   identity: CustomerIdentity;
+  logged: PreparedLogEntry;
   resolve: (outcome: IntakeOutcome) => void;
   reject: (err: unknown) => void;
 }
@@ -117,7 +130,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 function rowsJson(batch: Pending[]): string {
   const newCustomerIds = new Map<string, string>();
   return JSON.stringify(
-    batch.map(({ conversion: c, identity }, idx) => {
+    batch.map(({ conversion: c, identity, logged }, idx) => {
       const named = Boolean(identity.externalRef || identity.emailHash);
       const key = `${c.programId}\n${identity.externalRef ? `r:${identity.externalRef}` : `h:${identity.emailHash}`}`;
       let newCustomerId = named ? newCustomerIds.get(key) : null;
@@ -150,6 +163,8 @@ function rowsJson(batch: Pending[]): string {
         // By reference and email, a new customer may be one known by the email alone: customers.ts decides.
         may_create: !(identity.externalRef && identity.emailHash),
         new_customer_id: newCustomerId,
+        entry: logged.entry,
+        leaf_hash: hex(logged.leafHash),
       };
     }),
   );
@@ -158,7 +173,7 @@ function rowsJson(batch: Pending[]): string {
 function outcomeOf(p: Pending, row: IntakeRow | undefined): IntakeOutcome {
   if (row?.inserted) {
     p.conversion.customerId = row.customer_id;
-    return { kind: 'created', conversion: p.conversion };
+    return { kind: 'created', conversion: p.conversion, logged: p.logged };
   }
   // Not inserted: the externalId is taken, unless the customer is one this path leaves alone.
   const { externalRef, emailHash } = p.identity;
@@ -203,11 +218,17 @@ function intakeOf(db: Db): (p: Pending) => void {
   return intake;
 }
 
+/** What the `conversion.accepted` entry needs beyond the row: see conversionAcceptedEntry. */
+export interface AcceptedFacts {
+  completed: boolean;
+  programSalt: Buffer;
+}
+
 /**
  * Records the conversion (and its customer) with the others of this moment; see the file comment
  * for what it leaves to track.ts. Outside any transaction only: the statement commits on its own.
  */
-export function recordConversion(ctx: ServiceContext, values: NewConversion, identity: CustomerIdentity): Promise<IntakeOutcome> {
+export function recordConversion(ctx: ServiceContext, values: NewConversion, identity: CustomerIdentity, accepted: AcceptedFacts): Promise<IntakeOutcome> {
   const now = ctx.clock();
   // Written out rather than spread: one object shape for every call keeps this path fast.
   const conversion: ConversionRow = {
@@ -243,5 +264,7 @@ export function recordConversion(ctx: ServiceContext, values: NewConversion, ide
     createdAt: now,
     updatedAt: now,
   };
-  return new Promise<IntakeOutcome>((resolve, reject) => intakeOf(ctx.db)({ conversion, identity, resolve, reject }));
+  // The tenant is the program's, joined in the statement.
+  const logged = prepareLogEntry(conversionAcceptedEntry(conversion, accepted.completed, null, accepted.programSalt));
+  return new Promise<IntakeOutcome>((resolve, reject) => intakeOf(ctx.db)({ conversion, identity, logged, resolve, reject }));
 }

@@ -9,6 +9,7 @@ import { attributeConversion, ClickNotStoredYetError } from './attribution.js';
 import { lockConversions, lockCustomers, recordBatch, type CustomerChange, type LockedConversion, type LockedCustomer } from './batch.js';
 import { findBindings, findClicks, findPartners, findPromoCodePartners, multiplierBpsOf, type PartnerFacts } from './evidence.js';
 import { programFacts, type ProgramFacts } from './program-facts.js';
+import { batchLogEntries } from './log-entries.js';
 import type { Attribution, ConversionRow } from './types.js';
 
 export interface ProcessedConversion {
@@ -160,7 +161,8 @@ async function processBatch(tx: ServiceContext, ids: readonly string[], opts: Pr
   const fraudReasons = await fraudReasonsOf(tx, fraudChecks(decided, partners));
   const commissions = await plannedCommissions(tx, decided, fraudReasons, partners, now);
   const recorded = decided.map((d, i) => ({ conversion: d.locked.conversion, attribution: d.attribution, fraudReasons: fraudReasons[i]! }));
-  const written = await recordBatch(tx, now, recorded, customerChanges(decided, customers), commissions);
+  const entries = await batchLogEntries(tx, now, recorded, commissions, new Map(decided.map((d) => [d.locked.conversion.id, d.locked.tenantId])));
+  const written = await recordBatch(tx, now, recorded, customerChanges(decided, customers), commissions, entries);
   if (written !== decided.length) throw new Error(`recorded ${written} of ${decided.length} processed conversions`);
 
   for (const { conversion, attribution, fraudReasons: reasons } of recorded) {

@@ -2,11 +2,14 @@ import { and, eq } from 'drizzle-orm';
 import { conversions, programs } from '../../../db/schema/index.js';
 import { enqueueAfterCommit, withTransaction, type ServiceContext } from '../../context.js';
 import { normalizeEmail } from '../../core/members/member-input.js';
-import { requestHash } from '../../core/points/views.js';
 import { parseInput } from '../../core/validation.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
+import { insertPrepared, prepareLogEntry } from '../../transparency/entries/append.js';
+import { conversionAcceptedEntry } from '../../transparency/entries/conversion.js';
+import { saltOf } from '../../transparency/entries/salts.js';
 import type { IpHasher } from '../types.js';
 import { resolveCustomer, type CustomerIdentity } from './customers.js';
+import { trackFingerprint } from './fingerprint.js';
 import { CLOCK_SKEW_MS, hashEmail, TrackConversionInputSchema, type ParsedTrackConversion, type TrackConversionInput } from './input.js';
 import { recordConversion, type NewConversion } from './intake.js';
 import { assertMerchantOf } from './store.js';
@@ -17,28 +20,8 @@ export interface TrackedConversion {
   conversion: ConversionView;
   /** True when this was a replay of an earlier call with the same externalId and payload. */
   replayed: boolean;
-}
-
-/**
- * The fingerprint of what the merchant reported, to tell a replay from a reused externalId. The
- * email counts by its hash (so `email` and `emailHash` of one address are the same report); the IP
- * does not count at all (a retry may leave from another proxy, and it is no part of the sale).
- */
-function fingerprint(input: ParsedTrackConversion, emailHash: string | null): string {
-  return requestHash({
-    op: 'track',
-    kind: input.kind,
-    occurredAt: input.occurredAt ? new Date(input.occurredAt) : null,
-    amount: input.amount ?? null,
-    currency: input.currency ?? null,
-    completed: input.kind === 'sale' ? (input.completed ?? true) : null,
-    clickId: input.clickId ?? null,
-    cookie: input.cookie ?? null,
-    promoCode: input.promoCode ?? null,
-    customer: { externalId: input.customer?.externalId ?? null, emailHash },
-    country: input.country ?? null,
-    metadata: input.metadata ?? {},
-  });
+  /** The conversion's `conversion.accepted` log entry, which the receipt names (the same on a replay). */
+  accepted: { leafHash: Uint8Array; recordedAt: Date };
 }
 
 /** Enqueues processing (attribution, fraud rules, commission, rewards); the conversion id dedupes it. */
@@ -67,15 +50,20 @@ function enqueueAccepted(ctx: ServiceContext, conversionId: string): void {
   });
 }
 
-/** A replay returns the stored conversion; the same externalId with another payload is a conflict. */
-async function replay(ctx: ServiceContext, programId: string, externalId: string, hash: string): Promise<TrackedConversion> {
+/**
+ * A replay returns the stored conversion; the same externalId with another payload is a conflict.
+ * Its log entry is rebuilt, not read: it is deterministic from the stored row and the payload,
+ * which the fingerprint just proved is the first call's.
+ */
+async function replay(ctx: ServiceContext, programId: string, externalId: string, hash: string, accepted: { completed: boolean; programSalt: Buffer }): Promise<TrackedConversion> {
   const existing = await existingConversion(ctx, programId, externalId);
   if (existing.requestHash !== hash) {
     throw new ConflictError('A conversion with this externalId was already reported with different details.', 'idempotency_key_reused', { externalId });
   }
   // Should the first enqueue have been lost, the replay brings the processing back.
   if (!existing.processedAt) enqueueAccepted(ctx, existing.id);
-  return { conversion: conversionView(existing), replayed: true };
+  const { leafHash } = prepareLogEntry(conversionAcceptedEntry(existing, accepted.completed, null, accepted.programSalt));
+  return { conversion: conversionView(existing), replayed: true, accepted: { leafHash, recordedAt: existing.createdAt } };
 }
 
 /**
@@ -96,7 +84,7 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
   if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new ValidationError([{ field: 'occurredAt', reason: 'must not be in the future' }]);
   const email = input.customer?.email ? normalizeEmail(input.customer.email) : null;
   const emailHash = input.customer?.emailHash ?? (email ? hashEmail(email) : null);
-  const hash = fingerprint(input, emailHash);
+  const hash = trackFingerprint(input, emailHash);
   const completed = input.kind === 'signup' || (input.completed ?? true);
   const identity: CustomerIdentity = { externalRef: input.customer?.externalId ?? null, emailHash, emailNormalized: email };
   const values: NewConversion = {
@@ -120,17 +108,21 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
   };
 
   // The API key names its own program; anyone else (jobs, seed, tests) may name one that does not exist.
+  let tenantId = ctx.actor.kind === 'api_key' ? ctx.actor.tenantId : null;
   if (ctx.actor.kind === 'system') {
-    const [program] = await ctx.db.select({ id: programs.id }).from(programs).where(eq(programs.id, programId));
+    const [program] = await ctx.db.select({ id: programs.id, tenantId: programs.tenantId }).from(programs).where(eq(programs.id, programId));
     if (!program) throw new NotFoundError('Program', programId);
+    tenantId = program.tenantId;
   }
+  // Read once per program and process: a salt never changes.
+  const accepted = { completed, programSalt: await saltOf(ctx, programId) };
   // Inside a caller's transaction a failed statement would abort it: the transactional path only.
-  const outcome = ctx.afterCommit ? ({ kind: 'fallback' } as const) : await recordConversion(ctx, values, identity);
+  const outcome = ctx.afterCommit ? ({ kind: 'fallback' } as const) : await recordConversion(ctx, values, identity, accepted);
   if (outcome.kind === 'created') {
     enqueueAccepted(ctx, outcome.conversion.id);
-    return { conversion: conversionView(outcome.conversion), replayed: false };
+    return { conversion: conversionView(outcome.conversion), replayed: false, accepted: { leafHash: outcome.logged.leafHash, recordedAt: outcome.conversion.createdAt } };
   }
-  if (outcome.kind === 'exists') return await replay(ctx, programId, input.externalId, hash);
+  if (outcome.kind === 'exists') return await replay(ctx, programId, input.externalId, hash, accepted);
 
   return await withTransaction(ctx, async (tx) => {
     // The customer first: a replay redoes this for nothing, but a new conversion (the common case)
@@ -142,9 +134,11 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
       .onConflictDoNothing({ target: [conversions.programId, conversions.externalId] })
       .returning();
     if (created) {
+      const logged = prepareLogEntry(conversionAcceptedEntry(created, completed, tenantId, accepted.programSalt));
+      await insertPrepared(tx, [logged], created.createdAt);
       await enqueueConversionProcessing(tx, created.id);
-      return { conversion: conversionView(created), replayed: false };
+      return { conversion: conversionView(created), replayed: false, accepted: { leafHash: logged.leafHash, recordedAt: created.createdAt } };
     }
-    return await replay(tx, programId, input.externalId, hash);
+    return await replay(tx, programId, input.externalId, hash, accepted);
   });
 }

@@ -31,7 +31,22 @@ afterAll(async () => h?.close());
 
 /** Operations anyone may call. Adding a public operation is a decision: list it here on purpose. */
 // followLink is the redirect visitors follow from anywhere: GET /r/{slug}.
-const PUBLIC_OPERATIONS = new Set(['health', 'login', 'getJwks', 'followLink']);
+// The transparency log is published for anyone to verify: checkpoint, vkey, tiles, proofs.
+const PUBLIC_OPERATIONS = new Set([
+  'health',
+  'login',
+  'getJwks',
+  'followLink',
+  'getLogCheckpoint',
+  'getLogCheckpointJws',
+  'getLogVkey',
+  'getLogHashTile',
+  'getLogEntryBundle',
+  'getLogInclusionProof',
+  'getLogConsistencyProof',
+  // A program's daily statistics are public, so affiliates can compare programs before joining.
+  'getPublicProgramStats',
+]);
 
 /**
  * How to get a real id (or name) for each path parameter, built in a given world. An operation
@@ -57,6 +72,10 @@ const PATH_VALUES: Record<string, (w: World) => Promise<string> | string> = {
   segment: () => 'loyal',
   // A slug nobody has: the redirect is public, so only its 404 is exercised here.
   slug: () => 'matrixSlug',
+  // Transparency log tiles and proofs (public): a tile path and a tree size.
+  level: () => '0',
+  tileIndex: () => '000',
+  from: () => '0',
   linkId: async (w) => (await createLink(h, w)).id,
   importId: async (w) => (await h.db.insert(importRuns).values({ programId: w.program.id, format: 'csv', status: 'completed' }).returning())[0]!.id,
   entryId: async (w) =>

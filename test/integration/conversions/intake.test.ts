@@ -96,11 +96,12 @@ describe('conversion intake in bursts', () => {
     });
     const identity = (ref: string) => ({ externalRef: ref, emailHash: null, emailNormalized: null });
     const ctx = h.ctx();
+    const accepted = { completed: true, programSalt: Buffer.alloc(32, 1) };
     // Same turn of the event loop: one statement, whose program foreign key fails for one row.
     const outcomes = await Promise.allSettled([
-      recordConversion(ctx, values('ok-1'), identity('shared')),
-      recordConversion(ctx, values('bad', 'prg_does_not_exist'), identity('shared-elsewhere')),
-      recordConversion(ctx, values('ok-2'), identity('shared')),
+      recordConversion(ctx, values('ok-1'), identity('shared'), accepted),
+      recordConversion(ctx, values('bad', 'prg_does_not_exist'), identity('shared-elsewhere'), accepted),
+      recordConversion(ctx, values('ok-2'), identity('shared'), accepted),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     const [ok1, , ok2] = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : null));

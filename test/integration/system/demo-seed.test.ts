@@ -1,6 +1,6 @@
 import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { links, memberOrders, members, memberSegments, memberTags, pointsEntries, programs, tenants, tiers, users } from '../../../db/schema/index.js';
+import { commissions, conversions, links, logEntries, logOutbox, memberOrders, members, memberSegments, memberTags, pointsEntries, programs, tenants, tiers, users } from '../../../db/schema/index.js';
 import { seedDemoIfEmpty, type DemoCredentials } from '../../../db/seed/demo.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 
@@ -53,6 +53,22 @@ describe('demo seed', () => {
     const segments = await h.db.selectDistinct({ segment: memberSegments.segment }).from(memberSegments).where(eq(memberSegments.programId, programId));
     expect(segments.map((s) => s.segment).sort()).toEqual(['at_risk', 'big_spender', 'churned', 'loyal', 'new', 'returning']);
     expect((await h.db.select({ n: count() }).from(memberSegments).where(eq(memberSegments.programId, programId)))[0]!.n).toBe(memberCount);
+
+    // Money from the first start: conversions credited through promo codes, processed after the
+    // seed committed, each commissioned and each on its way into the transparency log.
+    const seededConversions = await h.db.select().from(conversions).where(eq(conversions.programId, programId));
+    expect(seededConversions).toHaveLength(4);
+    expect(seededConversions.every((c) => c.processedAt !== null && c.partnerMemberId !== null)).toBe(true);
+    const seededCommissions = await h.db.select().from(commissions).where(eq(commissions.programId, programId));
+    expect(seededCommissions).toHaveLength(4);
+    expect(seededCommissions.every((c) => c.amount > 0)).toBe(true);
+    const logged = [
+      ...(await h.db.select({ type: logOutbox.type }).from(logOutbox).where(eq(logOutbox.programId, programId))),
+      ...(await h.db.select({ type: logEntries.type }).from(logEntries).where(eq(logEntries.programId, programId))),
+    ].map((e) => e.type);
+    for (const type of ['policy.version', 'conversion.accepted', 'conversion.decided', 'commission.created']) {
+      expect(logged.filter((t) => t === type).length, type).toBeGreaterThanOrEqual(type === 'policy.version' ? 2 : 4);
+    }
   });
 
   it('lets every demo user log in and the API key read members', async () => {

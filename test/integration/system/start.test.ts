@@ -3,15 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * Boots the real server the way a newcomer would (`npx tsx src/server.ts`, embedded PGlite, no
+ * Boots the real server the way a newcomer would (`npm start`, embedded PGlite, no
  * Redis) and checks the first-run experience: health, the demo data and its credentials, and a
  * clean shutdown on SIGTERM.
  */
-const TSX_CLI = fileURLToPath(import.meta.resolve('tsx/cli'));
 const dataDir = mkdtempSync(join(tmpdir(), 'trellis-start-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -38,9 +36,11 @@ async function boot(): Promise<Booted> {
   // The embedded setup: no PostgreSQL, no Redis, whatever the test run itself uses.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
-  // What `npx tsx src/server.ts` runs, minus the npm wrapper: npm re-raises a SIGTERM on itself
-  // instead of passing the server's exit code through, which would hide an unclean shutdown.
-  const child = spawn(process.execPath, [TSX_CLI, 'src/server.ts'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // What `npm start` runs (node with tsx's loader in-process: the tsx CLI would add a parent that
+  // SIGKILLs the server when it does not acknowledge a relayed SIGTERM within 30 ms, as happens on
+  // a busy machine), minus the npm wrapper: npm re-raises a SIGTERM on itself instead of passing
+  // the server's exit code through, which would hide an unclean shutdown.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -15,7 +15,7 @@ export const jwksRoute = defineRoute({
   operationId: 'getJwks',
   tags: ['Auth'],
   summary: 'Public keys that verify access tokens',
-  description: 'The active key and recently retired ones whose tokens may still be live.',
+  description: 'Access tokens: the active key and recently retired ones whose tokens may still be live. Transparency log: every key it ever signed with (kids `tlog_…`).',
   access: 'public',
   responses: {
     200: { description: 'A JSON Web Key Set.', content: { 'application/json': { schema: JwksSchema } } },
@@ -24,7 +24,9 @@ export const jwksRoute = defineRoute({
 
 export function registerJwks(app: OpenAPIHono<AppEnv>) {
   app.openapi(jwksRoute, async (c) => {
-    const keys = await c.get('deps').tokens.publicJwks();
+    const deps = c.get('deps');
+    // Access-token keys and every transparency log key (checkpoint JWS, receipts), one set.
+    const keys = [...(await deps.tokens.publicJwks()), ...(await deps.log.publicJwks())];
     // Short, so verifiers pick up a rotated key soon; retired keys stay listed while their tokens live.
     c.header('Cache-Control', 'public, max-age=60');
     return c.json({ keys: keys.map((k) => ({ ...k, kty: k.kty ?? 'OKP', kid: k.kid!, alg: k.alg ?? 'EdDSA', use: k.use ?? 'sig' })) }, 200);

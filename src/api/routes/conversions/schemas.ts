@@ -72,6 +72,15 @@ export const ConversionSchema = z
   })
   .openapi('Conversion');
 
+/** The track call's answer: the conversion and the log's receipt for its `conversion.accepted` entry. */
+export const TrackedConversionSchema = ConversionSchema.extend({
+  receipt: z.string().openapi({
+    description:
+      'A compact JWS (EdDSA, typ `trellis-receipt+jws`, verify with /.well-known/jwks.json) over { origin, leafHash, recordedAt }: the log\'s promise ' +
+      'to include this conversion\'s `conversion.accepted` entry within 60 s. A replay answers the same entry\'s receipt. See docs/log-entries.md.',
+  }),
+}).openapi('TrackedConversion');
+
 export const ConversionRefundSchema = z
   .object({
     id: z.string().openapi({ example: 'crf_0lz3k8q1aXy2Pq9RsT0uV' }),
