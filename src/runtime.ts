@@ -44,8 +44,9 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
   await tokens.init();
   const log = new LogKeys(database.db, clock, config.TRANSPARENCY_ORIGIN);
   await log.init();
-  // A new log publishes the empty tree's checkpoint at once (a no-op when a checkpoint exists or another process sequences).
-  await sequenceLog({ db: database.db, clock, keys: log });
+  // A new log publishes the empty tree's checkpoint at once (a no-op when a checkpoint exists or
+  // another process sequences). One batch at most: a backlog is the sequencer job's, not the boot's.
+  await sequenceLog({ db: database.db, clock, keys: log }, { maxBatches: 1 });
   const changes = createChangeFeed(config, logger);
   return {
     config,

@@ -27,6 +27,8 @@ export interface SequencerDeps {
 
 export interface SequenceOptions {
   batchSize?: number;
+  /** Stop after this many batches even when more rows wait (boot: sign a first checkpoint, leave a backlog to the job). */
+  maxBatches?: number;
   /** Test hook: runs after the checkpoint is written and before the commit; a throw rolls it all back. */
   beforeCommit?: () => void | Promise<void>;
 }
@@ -55,14 +57,14 @@ export async function sequenceLog(deps: SequencerDeps, opts: SequenceOptions = {
   // The first key of a new log is created here, outside the batch: a key born in a transaction
   // that then rolled back would sign checkpoints nobody can verify.
   await deps.keys.init();
-  for (;;) {
+  for (let batches = 1; ; batches++) {
     const batch = await sequenceBatch(deps, batchSize, opts.beforeCommit);
     if (batch.signed) readerFor(deps.db).forgetLatest();
     if (batch.busy) return { ...total, busy: total.checkpoints === 0 };
     total.appended += batch.appended;
     total.treeSize = batch.treeSize;
     if (batch.signed) total.checkpoints++;
-    if (batch.appended < batchSize) return total;
+    if (batch.appended < batchSize || batches === opts.maxBatches) return total;
   }
 }
 

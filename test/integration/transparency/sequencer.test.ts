@@ -161,4 +161,13 @@ describe('the sequencer', () => {
     expect(await refusal(sql`delete from log_entries where idx = 0`)).toMatch(/append-only \(DELETE refused\)/);
     expect((await entriesInOrder())[0]!.entry).not.toBe('{}');
   });
+
+  it('stops after maxBatches and leaves the rest waiting (the boot signs a checkpoint, the job takes a backlog)', async () => {
+    const before = (await latest())!.treeSize;
+    await append(12);
+    expect(await sequence({ batchSize: 5, maxBatches: 1 })).toMatchObject({ appended: 5, treeSize: before + 5, checkpoints: 1 });
+    expect(await h.db.select().from(logOutbox)).toHaveLength(7);
+    expect(await sequence({ batchSize: 5 })).toMatchObject({ appended: 7, treeSize: before + 12 });
+    expect(await h.db.select().from(logOutbox)).toHaveLength(0);
+  });
 });
