@@ -1,9 +1,9 @@
-import type { CommissionModeName } from '../commission-math.js';
+import type { PolicyTerms } from '../commission-math.js';
 import type { PolicyVersionRow } from './in-force.js';
 import { marketOfCountry } from './terms.js';
 
 /** One version of a market's commission terms, as the API and the audit log show it. */
-export interface PolicyVersionView {
+export interface PolicyVersionView extends PolicyTerms {
   id: string;
   policyId: string;
   programId: string;
@@ -12,16 +12,6 @@ export interface PolicyVersionView {
   country: string | null;
   version: number;
   effectiveFrom: Date;
-  mode: CommissionModeName;
-  currency: string;
-  signupAmount: number | null;
-  percentBps: number | null;
-  flatAmount: number;
-  minAmount: number | null;
-  maxAmount: number | null;
-  holdDays: number;
-  attributionWindowDays: number;
-  switchToPerTransactionAt: Date | null;
   note: string | null;
   createdBy: string | null;
   createdAt: Date;

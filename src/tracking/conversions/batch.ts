@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../../context.js';
+import type { NewCommission } from '../../payouts/commissions/plan.js';
 import { OUTBOX_RECORD, outboxRow, type PreparedLogEntry } from '../../transparency/entries/append.js';
 import type { Attribution } from './types.js';
 import { programStamp } from './program-facts.js';
@@ -177,28 +178,6 @@ export interface CustomerChange {
   boundConversionId: string | null;
 }
 
-export interface CommissionInsert {
-  id: string;
-  programId: string;
-  conversionId: string;
-  partnerMemberId: string;
-  kind: string;
-  status: string;
-  policyVersionId: string;
-  country: string | null;
-  amount: number;
-  currency: string;
-  reversedAmount: number;
-  payoutCurrency: string;
-  payoutAmount: number;
-  payoutReversedAmount: number;
-  fxRate: string;
-  fxRateId: string | null;
-  multiplierBps: number;
-  holdUntil: Date | null;
-  holdReasons: readonly string[];
-}
-
 /** A log entry of the batch; one of a commission is written only if the commission is. */
 export interface BatchLogEntry {
   logged: PreparedLogEntry;
@@ -211,7 +190,7 @@ export async function recordBatch(
   now: Date,
   decided: readonly ProcessedRecord[],
   customerChanges: readonly CustomerChange[],
-  commissions: readonly CommissionInsert[],
+  commissions: readonly NewCommission[],
   entries: readonly BatchLogEntry[],
 ): Promise<number> {
   const conversions = decided.map(({ conversion, attribution, fraudReasons }) => ({
