@@ -84,6 +84,21 @@ const configSchema = z.object({
     .describe('the log origin (first checkpoint line; also the name of the log key)'),
   TRANSPARENCY_WITNESSES: witnessList.describe('JSON array of { "vkey": "<witness vkey>", "url": "https://..." }'),
   TRANSPARENCY_SEQUENCE_INTERVAL_MS: z.coerce.number().int().min(50).max(86_400_000).default(1_000),
+  // Payouts (src/payouts): Stripe Connect. Without a secret key payouts run in manual mode.
+  STRIPE_SECRET_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(v), { message: 'must be a Stripe secret or restricted key (sk_live_..., sk_test_...)' })
+    .describe('Stripe secret key; unset runs payouts in manual mode'),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .describe('the signing secret (whsec_...) of the webhook endpoint pointing at /v1/stripe/webhooks'),
+  STRIPE_API_BASE: optionalUrl(['http://', 'https://']).describe('where the Stripe SDK sends requests; default https://api.stripe.com (tests point it at a local server)'),
 });
 
 export type Config = z.infer<typeof configSchema>;

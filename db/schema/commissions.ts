@@ -136,6 +136,7 @@ export const commissions = pgTable(
     index('commissions_program_status_idx').on(t.programId, t.status),
     index('commissions_partner_status_idx').on(t.partnerMemberId, t.status),
     index('commissions_due_idx').on(t.holdUntil).where(sql`${t.status} = 'pending'`),
+    index('commissions_payout_idx').on(t.payoutId).where(sql`${t.payoutId} is not null`),
     check('commissions_sign', sql`(${t.kind} = 'clawback') = (${t.amount} < 0) or ${t.amount} = 0`),
     check('commissions_reversed_bounds', sql`${t.reversedAmount} >= 0 and (${t.amount} < 0 or ${t.reversedAmount} <= ${t.amount})`),
     check('commissions_currency_upper', sql`${t.currency} ~ '^[A-Z]{3}$' and ${t.payoutCurrency} ~ '^[A-Z]{3}$'`),

@@ -11,5 +11,6 @@ export * from './links.js';
 export * from './clicks.js';
 export * from './conversions.js';
 export * from './commissions.js';
+export * from './payouts.js';
 // db/schema/partitioned.ts (the monthly-partitioned clicks table) is deliberately not exported here.
 export * from './transparency.js';

@@ -9,10 +9,19 @@ import { Currency, DecimalText, iso, IsoTime, MinorUnits } from './fields.js';
  * and get what they are owed; anyone can check that no commission changed unlogged.
  */
 
-export const COMMISSION_CHANGES = ['created', 'released', 'approved', 'rejected', 'reversed', 'clawback'] as const;
+export const COMMISSION_CHANGES = ['created', 'released', 'approved', 'rejected', 'reversed', 'clawback', 'paid', 'unpaid'] as const;
 export type CommissionChange = (typeof COMMISSION_CHANGES)[number];
 
-export const COMMISSION_REASONS = ['conversion_processed', 'manager_approved', 'manager_rejected', 'hold_period_over', 'refund', 'cancel'] as const;
+export const COMMISSION_REASONS = [
+  'conversion_processed',
+  'manager_approved',
+  'manager_rejected',
+  'hold_period_over',
+  'refund',
+  'cancel',
+  'payout_paid',
+  'payout_reversed',
+] as const;
 export type CommissionReason = (typeof COMMISSION_REASONS)[number];
 
 const base = {
@@ -51,6 +60,10 @@ export const CommissionRejectedEntry = entry('rejected', {});
 export const CommissionReversedEntry = entry('reversed', { reversedNow: MinorUnits, payoutReversedNow: MinorUnits });
 /** A negative commission taking back part of a paid one (refund or cancellation after payment). */
 export const CommissionClawbackEntry = entry('clawback', { clawbackOf: z.string() });
+/** Settled by a payout that was paid (Stripe transfer succeeded, or an admin marked it paid). */
+export const CommissionPaidEntry = entry('paid', { payoutId: z.string() });
+/** Its payout's transfer was reversed in full: `approved` again, owed by the next payout. */
+export const CommissionUnpaidEntry = entry('unpaid', { payoutId: z.string() });
 
 /** The commission columns an entry shows (a row, or a row about to be inserted). */
 export interface CommissionFacts {
@@ -85,7 +98,7 @@ export function commissionEntry(
   at: Date,
   reason: CommissionReason,
   tenantId: string,
-  extra: { reversedNow?: number; payoutReversedNow?: number } = {},
+  extra: { reversedNow?: number; payoutReversedNow?: number; payoutId?: string } = {},
 ): LogEntryInput {
   return {
     type: `commission.${change}`,
@@ -115,6 +128,7 @@ export function commissionEntry(
       at: iso(at),
       ...(change === 'reversed' ? { reversedNow: extra.reversedNow ?? 0, payoutReversedNow: extra.payoutReversedNow ?? 0 } : {}),
       ...(change === 'clawback' ? { clawbackOf: c.clawbackOf! } : {}),
+      ...(change === 'paid' || change === 'unpaid' ? { payoutId: extra.payoutId! } : {}),
     },
   };
 }

@@ -3,12 +3,15 @@ import {
   CommissionApprovedEntry,
   CommissionClawbackEntry,
   CommissionCreatedEntry,
+  CommissionPaidEntry,
   CommissionRejectedEntry,
   CommissionReleasedEntry,
   CommissionReversedEntry,
+  CommissionUnpaidEntry,
 } from './commission.js';
 import { ConversionAcceptedEntry, ConversionDecidedEntry } from './conversion.js';
 import { AuthKeyRotatedEntry, LogKeyRotatedEntry } from './keys.js';
+import { PayoutFailedEntry, PayoutPaidEntry, PayoutReversedEntry } from './payout.js';
 import { PolicyVersionEntry } from './policy.js';
 import { AffiliateDailyStatsEntry, ProgramDailyStatsEntry } from './stats.js';
 
@@ -26,6 +29,11 @@ export const ENTRY_SCHEMAS = {
   'commission.rejected': CommissionRejectedEntry,
   'commission.reversed': CommissionReversedEntry,
   'commission.clawback': CommissionClawbackEntry,
+  'commission.paid': CommissionPaidEntry,
+  'commission.unpaid': CommissionUnpaidEntry,
+  'payout.paid': PayoutPaidEntry,
+  'payout.failed': PayoutFailedEntry,
+  'payout.reversed': PayoutReversedEntry,
   'policy.version': PolicyVersionEntry,
   'log.key_rotated': LogKeyRotatedEntry,
   'auth.key_rotated': AuthKeyRotatedEntry,
