@@ -15,6 +15,7 @@ CREATE TABLE "payout_accounts" (
 	"disabled_reason" text,
 	"country" char(2),
 	"default_currency" char(3),
+	"bank_payout_failure" jsonb,
 	"stripe_updated_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -34,6 +34,8 @@ export const payoutAccounts = pgTable(
     disabledReason: text('disabled_reason'),
     country: char('country', { length: 2 }),
     defaultCurrency: char('default_currency', { length: 3 }),
+    /** The last failed payout from the account's Stripe balance to the affiliate's bank (`payout.failed`), for both to see. */
+    bankPayoutFailure: jsonb('bank_payout_failure').$type<{ stripePayoutId: string; code: string | null; message: string | null; at: string }>(),
     /** The `created` time of the last Stripe event applied, so an older event arriving late changes nothing. */
     stripeUpdatedAt: tstz('stripe_updated_at'),
     ...timestamps,
