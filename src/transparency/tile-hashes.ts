@@ -1,4 +1,5 @@
-import { emptyRoot, foldRightEdge, HASH_SIZE, isHash, nodeHash, type Hash, type NodeReader, type NodeRef } from './merkle.js';
+import { emptyRoot, foldRightEdge, HASH_SIZE, isHash, type Hash, type NodeReader, type NodeRef } from './merkle.js';
+import { hashNodeInto } from './node-hasher.js';
 import { hashesAtTileLevel, TILE_HEIGHT, TILE_WIDTH, type TileRef } from './tiles.js';
 
 /**
@@ -6,16 +7,34 @@ import { hashesAtTileLevel, TILE_HEIGHT, TILE_WIDTH, type TileRef } from './tile
  * a tree from its right edge, and the sequencer's step that grows the tiles by a batch of leaves.
  */
 
-/** The hash of the perfect subtree over `count` (a power of two) consecutive hashes of a tile. */
+/**
+ * Scratch for perfectSubtree: the first level above a full tile (256 hashes) is its widest, 128
+ * hashes. A literal size: tiles.ts, where TILE_WIDTH lives, imports this module.
+ */
+const work = new Uint8Array(128 * 32);
+
+/**
+ * The hash of the perfect subtree over `count` (a power of two, at most a tile) consecutive
+ * hashes of a tile. The first level is hashed straight out of the tile, the rest in place in one
+ * scratch buffer, so the only allocation is the result.
+ */
 function perfectSubtree(tile: Uint8Array, first: number, count: number): Hash {
-  let level: Hash[] = [];
-  for (let i = 0; i < count; i++) level.push(tile.subarray((first + i) * HASH_SIZE, (first + i + 1) * HASH_SIZE));
-  while (level.length > 1) {
-    const up: Hash[] = [];
-    for (let i = 0; i < level.length; i += 2) up.push(nodeHash(level[i]!, level[i + 1]!));
-    level = up;
+  const start = first * HASH_SIZE;
+  if (count === 1) return copyHash(tile, start);
+  let width = count / 2;
+  for (let j = 0; j < width; j++) hashNodeInto(tile, start + 2 * j * HASH_SIZE, tile, start + (2 * j + 1) * HASH_SIZE, work, j * HASH_SIZE);
+  while (width > 1) {
+    width /= 2;
+    for (let j = 0; j < width; j++) hashNodeInto(work, 2 * j * HASH_SIZE, work, (2 * j + 1) * HASH_SIZE, work, j * HASH_SIZE);
   }
-  return new Uint8Array(level[0]!);
+  return copyHash(work, 0);
+}
+
+/** A fresh 32-byte Uint8Array (never a Buffer view into a cached tile). */
+function copyHash(from: Uint8Array, at: number): Hash {
+  const hash = new Uint8Array(HASH_SIZE);
+  for (let i = 0; i < HASH_SIZE; i++) hash[i] = from[at + i]!;
+  return hash;
 }
 
 /** The complete subtrees (largest first) of a partial tile of `width` hashes. */

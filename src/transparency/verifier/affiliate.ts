@@ -4,6 +4,7 @@ import { checkReceipts, listAffiliateEntries } from './receipts.js';
 import { VerificationFailure, type VerificationReport } from './report.js';
 import { affiliateStatistics, compareWithDashboard, dashboardCommissions, describeBuckets, parseEntry } from './statistics.js';
 import { compareWithStatisticsEntry, type DatedEntry } from './daily-statistics.js';
+import { checkPayoutEntries } from './payouts.js';
 import type { RebuiltTree } from './tree.js';
 
 export type AffiliateCredentials = { token: string } | { email: string; password: string };
@@ -38,8 +39,8 @@ async function openSession(client: LogClient, creds: AffiliateCredentials): Prom
 
 /**
  * An affiliate's own checks: every receipt they were given verifies and its entry is in the tree,
- * and their figures recomputed from their entries match their latest daily statistics entry and
- * the dashboard.
+ * their figures recomputed from their entries match their latest daily statistics entry and
+ * the dashboard, and each logged payout adds up to the commissions logged as paid by it.
  */
 export async function verifyAffiliate(client: LogClient, verified: VerifiedCheckpoint, tree: RebuiltTree | undefined, creds: AffiliateCredentials, report: VerificationReport): Promise<void> {
   const session = await openSession(client, creds);
@@ -63,9 +64,11 @@ export async function verifyAffiliate(client: LogClient, verified: VerifiedCheck
   });
   // What the dashboard shows now may include changes after the checkpoint: their receipted entries count too.
   const afterCheckpoint = receipts.pending.map((e) => parseEntry(e.entry)).filter((e): e is Record<string, unknown> => e !== undefined);
-  const stats = affiliateStatistics([...dated.map((d) => d.entry), ...afterCheckpoint], session.memberId);
+  const mine = [...dated.map((d) => d.entry), ...afterCheckpoint];
+  const stats = affiliateStatistics(mine, session.memberId);
   report.checked.push(`recomputed from the affiliate's entries: ${stats.conversions} conversion(s); commissions by status and currency: ${describeBuckets(stats.byStatusAndCurrency)}`);
 
   compareWithStatisticsEntry(dated, session.memberId, report);
   compareWithDashboard(stats, await dashboardCommissions(client, session.token, session.programId), report);
+  checkPayoutEntries(mine, session.memberId, report);
 }

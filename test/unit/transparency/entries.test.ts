@@ -4,6 +4,7 @@ import { prepareLogEntry, type LogEntryInput } from '../../../src/transparency/e
 import { commissionEntry, normalizeDecimal, type CommissionFacts } from '../../../src/transparency/entries/commission.js';
 import { conversionAcceptedEntry, conversionDecidedEntry } from '../../../src/transparency/entries/conversion.js';
 import { authKeyRotatedEntry, logKeyRotatedEntry } from '../../../src/transparency/entries/keys.js';
+import { payoutEntry, type PayoutFacts } from '../../../src/transparency/entries/payout.js';
 import { policyVersionEntry } from '../../../src/transparency/entries/policy.js';
 import { ENTRY_SCHEMAS, parseLogEntry } from '../../../src/transparency/entries/schemas.js';
 import { saltedHash } from '../../../src/transparency/entries/salts.js';
@@ -44,12 +45,28 @@ const commission: CommissionFacts = {
   holdReasons: [],
 };
 
+const payout: PayoutFacts = {
+  id: 'pay_1',
+  runId: 'prn_1',
+  programId: 'prg_1',
+  partnerMemberId: 'mem_1',
+  currency: 'USD',
+  amount: 1_232,
+  method: 'stripe',
+  stripeTransferId: 'tr_1',
+};
+
 const builders: LogEntryInput[] = [
   conversionAcceptedEntry(conversion, true, 'ten_1', salt),
   conversionAcceptedEntry({ ...conversion, kind: 'signup', amount: null, currency: null }, true, 'ten_1', salt),
   conversionDecidedEntry(conversion, { method: 'click_id', partnerMemberId: 'mem_1', marketCountry: 'DE' }, ['velocity_ip'], at, 'ten_1', salt),
   ...(['created', 'released', 'approved', 'rejected', 'reversed'] as const).map((c) => commissionEntry(c, commission, at, 'refund', 'ten_1', { reversedNow: 1 })),
   commissionEntry('clawback', { ...commission, kind: 'clawback', status: 'approved', amount: -100, payoutAmount: -108, clawbackOf: 'com_0' }, at, 'refund', 'ten_1'),
+  commissionEntry('paid', { ...commission, status: 'paid' }, at, 'payout_paid', 'ten_1', { payoutId: 'pay_1' }),
+  commissionEntry('unpaid', { ...commission, status: 'approved' }, at, 'payout_reversed', 'ten_1', { payoutId: 'pay_1' }),
+  payoutEntry(payout, { type: 'payout.paid', commissionIds: ['com_2', 'com_1'] }, at, 'ten_1'),
+  payoutEntry({ ...payout, stripeTransferId: null }, { type: 'payout.failed', failureCode: 'account_invalid' }, at, 'ten_1'),
+  payoutEntry(payout, { type: 'payout.reversed', reversedAmount: 1_232, full: true }, at, 'ten_1'),
   policyVersionEntry(
     {
       id: 'cpv_1',
@@ -107,6 +124,11 @@ describe('log entry builders', () => {
     expect(saltedHash(salt, 'order-42')).toBe(createHmac('sha256', salt).update('order-42').digest('hex'));
     const text = builders.map((b) => prepareLogEntry(b).entry).join('\n');
     for (const secret of ['order-42', 'cust-7', 'a'.repeat(64), 'ada@example.com', 'usr_1']) expect(text).not.toContain(secret);
+  });
+
+  it('list a payout\'s commissions in sorted order, whatever order they were given in', () => {
+    const paid = builders.find((b) => b.type === 'payout.paid')!;
+    expect(JSON.parse(prepareLogEntry(paid).entry).commissionIds).toEqual(['com_1', 'com_2']);
   });
 
   it('show exchange rates as exact decimals without trailing zeros', () => {
