@@ -192,7 +192,9 @@ const noIpHasher: IpHasher = {
  * Commission policies for both markets and a few conversions credited to the demo affiliates
  * through their promo codes, so the dashboards, the commissions and the transparency log have
  * money events from the first start. They are processed by the jobs once the seed commits, as a
- * merchant's would be.
+ * merchant's would be. Ana's two older orders are past their hold period, so the approval job
+ * approves them and her balance (64.89 EUR) is above the payout minimum: an admin can start a
+ * payout run on the demo and get a statement.
  */
 async function seedConversions(tx: ServiceContext, programId: string, affiliateIds: string[], now: Date): Promise<void> {
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
@@ -204,6 +206,8 @@ async function seedConversions(tx: ServiceContext, programId: string, affiliateI
   await createPromoCode(tx, programId, { code: 'ANA10', partnerMemberId: ana });
   await createPromoCode(tx, programId, { code: 'FELIX10', partnerMemberId: felix });
   const conversions = [
+    { externalId: 'demo-order-old-1', kind: 'sale' as const, amount: 29_990, currency: 'EUR', promoCode: 'ANA10', country: 'DE', customer: { externalId: 'demo-customer-5' }, occurredAt: daysAgo(45) },
+    { externalId: 'demo-order-old-2', kind: 'sale' as const, amount: 34_900, currency: 'EUR', promoCode: 'ANA10', country: 'DE', customer: { externalId: 'demo-customer-6' }, occurredAt: daysAgo(40) },
     { externalId: 'demo-signup-1', kind: 'signup' as const, promoCode: 'ANA10', country: 'BR', customer: { externalId: 'demo-customer-1' }, occurredAt: daysAgo(3) },
     { externalId: 'demo-signup-2', kind: 'signup' as const, promoCode: 'ANA10', country: 'BR', customer: { externalId: 'demo-customer-2' }, occurredAt: daysAgo(1) },
     { externalId: 'demo-order-1', kind: 'sale' as const, amount: 8_990, currency: 'EUR', promoCode: 'FELIX10', country: 'DE', customer: { externalId: 'demo-customer-3' }, occurredAt: daysAgo(2) },

@@ -57,10 +57,10 @@ describe('demo seed', () => {
     // Money from the first start: conversions credited through promo codes, processed after the
     // seed committed, each commissioned and each on its way into the transparency log.
     const seededConversions = await h.db.select().from(conversions).where(eq(conversions.programId, programId));
-    expect(seededConversions).toHaveLength(4);
+    expect(seededConversions).toHaveLength(6);
     expect(seededConversions.every((c) => c.processedAt !== null && c.partnerMemberId !== null)).toBe(true);
     const seededCommissions = await h.db.select().from(commissions).where(eq(commissions.programId, programId));
-    expect(seededCommissions).toHaveLength(4);
+    expect(seededCommissions).toHaveLength(6);
     expect(seededCommissions.every((c) => c.amount > 0)).toBe(true);
     const logged = [
       ...(await h.db.select({ type: logOutbox.type }).from(logOutbox).where(eq(logOutbox.programId, programId))),
