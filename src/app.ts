@@ -12,6 +12,7 @@ export type { AppDeps } from './api/env.js';
 export type App = OpenAPIHono<AppEnv>;
 
 const JSON_BODY_LIMIT = 1024 * 1024;
+const STRIPE_WEBHOOK_PATH = '/v1/stripe/webhooks';
 // Member imports stream files far larger than any JSON body.
 const LARGE_BODY_PATHS = /\/imports(\/|$)/;
 
@@ -20,7 +21,11 @@ export function newApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestContext(deps));
   // Only the API is limited: redirects have their own opt-in limit, and health, docs and keys stay reachable.
-  if (deps.apiRateLimiter) app.use('/v1/*', apiRateLimit(deps.apiRateLimiter, deps.config.TRACKING_CLIENT_IP_HEADER));
+  // Stripe's webhooks are not: Stripe sends bursts from a few addresses, and a refused delivery only comes back later.
+  if (deps.apiRateLimiter) {
+    const limit = apiRateLimit(deps.apiRateLimiter, deps.config.TRACKING_CLIENT_IP_HEADER);
+    app.use('/v1/*', (c, next) => (c.req.path === STRIPE_WEBHOOK_PATH ? next() : limit(c, next)));
+  }
   const limitStreamedBody = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
     onError: () => {

@@ -97,7 +97,7 @@ const configSchema = z.object({
     .trim()
     .optional()
     .transform((v) => (v === '' ? undefined : v))
-    .describe('the signing secret (whsec_...) of the webhook endpoint pointing at /v1/stripe/webhooks'),
+    .describe('the signing secret(s) (whsec_..., comma-separated: platform and Connect endpoints) of the webhook endpoints pointing at /v1/stripe/webhooks'),
   STRIPE_API_BASE: optionalUrl(['http://', 'https://']).describe('where the Stripe SDK sends requests; default https://api.stripe.com (tests point it at a local server)'),
 });
 

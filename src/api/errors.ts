@@ -26,6 +26,7 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   not_found: 404,
   conflict: 409,
   idempotency_key_reused: 409,
+  payout_run_in_progress: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   insufficient_points: 422,
@@ -33,6 +34,12 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   rate_limited: 429,
   internal_error: 500,
   unavailable: 503,
+  // Payouts through Stripe (src/payouts/stripe).
+  invalid_stripe_signature: 400,
+  payouts_manual_mode: 409,
+  stripe_request_failed: 422,
+  stripe_unavailable: 503,
+  stripe_webhooks_not_configured: 503,
 };
 
 

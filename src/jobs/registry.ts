@@ -12,6 +12,11 @@ import { approveDueCommissionsJob } from '../payouts/commissions/jobs/approve-du
 import { sequenceLogJob } from '../transparency/jobs/sequence.js';
 import { witnessCheckpointJob } from '../transparency/jobs/witness.js';
 import { dailyStatsJob } from '../transparency/entries/jobs/daily-stats.js';
+import { runPayoutsJob } from '../payouts/payouts/jobs/run.js';
+import { payoutScheduleJob } from '../payouts/payouts/jobs/schedule.js';
+import { transferPayoutJob } from '../payouts/payouts/jobs/transfer.js';
+import { handleStripeEventJob } from '../payouts/stripe/jobs/handle-event.js';
+import { sweepStripeEventsJob } from '../payouts/stripe/jobs/sweep-events.js';
 import type { JobDefinition } from './types.js';
 
 /**
@@ -33,6 +38,11 @@ export const jobMap = {
   'transparency.sequence': sequenceLogJob,
   'transparency.witness': witnessCheckpointJob,
   'transparency.daily-stats': dailyStatsJob,
+  'payouts.run': runPayoutsJob,
+  'payouts.transfer': transferPayoutJob,
+  'payouts.schedule': payoutScheduleJob,
+  'stripe.handle-event': handleStripeEventJob,
+  'stripe.sweep-events': sweepStripeEventsJob,
 } satisfies Record<string, JobDefinition>;
 
 export type JobMap = typeof jobMap;

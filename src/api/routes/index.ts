@@ -98,7 +98,22 @@ import { registerGetLogEntryBundle } from './log/entry-bundle.js';
 import { registerGetLogHashTile } from './log/tile.js';
 import { registerGetLogVkey } from './log/vkey.js';
 import { registerGetLogConsistencyProof } from './proofs/consistency.js';
+import { registerGetPayoutStatement } from './payouts/statement.js';
 import { registerGetLogInclusionProof } from './proofs/inclusion.js';
+import { registerGetPayoutAccount } from './payout-accounts/get.js';
+import { registerStartPayoutAccountOnboarding } from './payout-accounts/onboard.js';
+import { registerRefreshPayoutAccount } from './payout-accounts/refresh.js';
+import { registerReceiveStripeWebhook } from './stripe/webhooks.js';
+import { registerStartPayoutRun } from './payout-runs/create.js';
+import { registerGetPayoutRun } from './payout-runs/get.js';
+import { registerListPayoutRuns } from './payout-runs/list.js';
+import { registerResumePayoutRun } from './payout-runs/resume.js';
+import { registerListAffiliatePayouts } from './payouts/affiliate-list.js';
+import { registerGetAffiliateBalance } from './payouts/balance.js';
+import { registerGetPayout } from './payouts/get.js';
+import { registerListPayouts } from './payouts/list.js';
+import { registerMarkPayoutPaid } from './payouts/mark-paid.js';
+import { registerGetPayoutSettings } from './payouts/settings.js';
 
 /** Every route of the API. Each resource folder has one file per operation. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -202,4 +217,19 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerGetLogHashTile(app);
   registerGetLogInclusionProof(app);
   registerGetLogConsistencyProof(app);
+  registerGetPayoutStatement(app);
+  registerGetPayoutSettings(app);
+  registerStartPayoutRun(app);
+  registerListPayoutRuns(app);
+  registerGetPayoutRun(app);
+  registerResumePayoutRun(app);
+  registerListPayouts(app);
+  registerGetPayout(app);
+  registerMarkPayoutPaid(app);
+  registerListAffiliatePayouts(app);
+  registerGetAffiliateBalance(app);
+  registerGetPayoutAccount(app);
+  registerStartPayoutAccountOnboarding(app);
+  registerRefreshPayoutAccount(app);
+  registerReceiveStripeWebhook(app);
 }

@@ -7,6 +7,7 @@ import { linkSettingsSchema } from '../../tracking/links/settings.js';
 import { conversionSettingsSchema } from '../../tracking/conversions/settings.js';
 import { fraudSettingsSchema } from '../../tracking/fraud/settings.js';
 import { referralSettingsSchema } from '../referrals/settings.js';
+import { payoutSettingsSchema } from '../../payouts/payouts/settings.js';
 import { issuesFromZod } from '../validation.js';
 
 /**
@@ -22,6 +23,7 @@ export const SETTINGS_NAMESPACES: Record<string, z.ZodType> = {
   conversions: conversionSettingsSchema,
   fraud: fraudSettingsSchema,
   referrals: referralSettingsSchema,
+  payouts: payoutSettingsSchema,
 };
 
 export type ProgramSettings = Record<string, Record<string, unknown>>;

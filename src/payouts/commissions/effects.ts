@@ -76,14 +76,14 @@ export async function onConversionCompleted(tx: ServiceContext, conversion: Conv
 
 /**
  * A refund was recorded (`conversion` already carries the new refunded total): before payment the
- * commission shrinks pro rata (reversed when nothing is left); after payment a negative clawback
- * commission is created for the next payout. Idempotent per refund id.
+ * commission shrinks pro rata (reversed when nothing is left); once paid, or in a payout being
+ * paid, a negative clawback commission is created for the next payout. Idempotent per refund id.
  */
 export async function onConversionRefunded(tx: ServiceContext, conversion: ConversionRow, refund: { id: string; amount: number; refundedBefore: number }): Promise<void> {
   const commission = await commissionOfConversion(tx.db, conversion.id, true);
   if (!commission || !conversion.amount) return;
   const refunded = refund.refundedBefore + refund.amount;
-  if (commission.status === 'paid') {
+  if (committedToPayout(commission)) {
     await createClawback(tx, commission, refund.id, {
       amount: refundReversal(commission.amount, conversion.amount, refund.refundedBefore, refund.amount),
       payoutAmount: refundReversal(commission.payoutAmount, conversion.amount, refund.refundedBefore, refund.amount),
@@ -104,6 +104,14 @@ export async function onConversionRefunded(tx: ServiceContext, conversion: Conve
   await logReversal(tx, commission, after!, 'refund');
 }
 
+/**
+ * Paid, or in a payout that is being paid (assembled, transfer not yet settled): its amount is
+ * what the payout sends, so a refund is taken back by a clawback in the next payout rather than
+ * by shrinking it under the payout's feet. Should that payout fail, the commission returns to the
+ * pool whole and the clawback nets against it there.
+ */
+const committedToPayout = (c: CommissionRow) => c.status === 'paid' || (c.status === 'approved' && c.payoutId !== null);
+
 /** `commission.reversed` when a refund or cancellation changed the commission (a replay changes nothing, logs nothing). */
 async function logReversal(tx: ServiceContext, before: CommissionRow, after: CommissionRow, reason: CommissionReason): Promise<void> {
   const reversedNow = after.reversedAmount - before.reversedAmount;
@@ -117,7 +125,7 @@ async function logReversal(tx: ServiceContext, before: CommissionRow, after: Com
 export async function onConversionCancelled(tx: ServiceContext, conversion: ConversionRow): Promise<void> {
   const commission = await commissionOfConversion(tx.db, conversion.id, true);
   if (!commission || commission.status === 'reversed' || commission.status === 'rejected') return;
-  if (commission.status === 'paid') {
+  if (committedToPayout(commission)) {
     // What payment and earlier clawbacks left is taken back in one clawback.
     const [clawed] = await tx.db
       .select({

@@ -4,7 +4,7 @@ import { checkReceipts, listAffiliateEntries } from './receipts.js';
 import { VerificationFailure, type VerificationReport } from './report.js';
 import { affiliateStatistics, compareWithDashboard, dashboardCommissions, describeBuckets, parseEntry } from './statistics.js';
 import { compareWithStatisticsEntry, type DatedEntry } from './daily-statistics.js';
-import { checkPayoutEntries } from './payouts.js';
+import { checkPayoutEntries, comparePayoutsWithDashboard, dashboardPayouts } from './payouts.js';
 import type { RebuiltTree } from './tree.js';
 
 export type AffiliateCredentials = { token: string } | { email: string; password: string };
@@ -70,5 +70,6 @@ export async function verifyAffiliate(client: LogClient, verified: VerifiedCheck
 
   compareWithStatisticsEntry(dated, session.memberId, report);
   compareWithDashboard(stats, await dashboardCommissions(client, session.token, session.programId), report);
-  checkPayoutEntries(mine, session.memberId, report);
+  const payouts = checkPayoutEntries(mine, session.memberId, report);
+  comparePayoutsWithDashboard(payouts, await dashboardPayouts(client, session.token, session.programId, session.memberId), report);
 }

@@ -1,3 +1,4 @@
+import type { LogClient } from './fetch.js';
 import type { VerificationReport } from './report.js';
 
 type Entry = Record<string, unknown>;
@@ -76,4 +77,58 @@ export function checkPayoutEntries(entries: readonly Entry[], memberId: string, 
     report.checked.push(`payouts: ${payouts.size} logged (${paid.length} paid, ${payouts.size - paid.length} reversed); each adds up to the commissions logged as paid by it, and no commission is paid twice`);
   }
   return payouts;
+}
+
+/** A payout as the affiliate's payouts API shows it. */
+export interface ShownPayout {
+  id: string;
+  currency: string;
+  amount: number;
+  status: string;
+}
+
+/** Every payout the affiliate's payouts API lists (all pages). */
+export async function dashboardPayouts(client: LogClient, token: string, programId: string, memberId: string): Promise<ShownPayout[]> {
+  const out: ShownPayout[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: { data: ShownPayout[]; nextCursor: string | null } = await client.json(
+      `/v1/programs/${encodeURIComponent(programId)}/affiliates/${encodeURIComponent(memberId)}/payouts?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    );
+    out.push(...page.data);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * The payouts API against the log: a payout shown as paid (or reversed) must be logged as such,
+ * with the same amount and currency, and every logged payout must be shown. Payouts not yet paid
+ * (pending, processing, failed) move no money and have no `payout.paid` entry.
+ */
+export function comparePayoutsWithDashboard(logged: ReadonlyMap<string, LoggedPayout>, shown: readonly ShownPayout[], report: VerificationReport): void {
+  const problems: string[] = [];
+  const listed = new Set<string>();
+  for (const s of shown) {
+    listed.add(s.id);
+    const l = logged.get(s.id);
+    if (s.status !== 'paid' && s.status !== 'reversed') {
+      if (l) problems.push(`payout ${s.id} is ${s.status} on the dashboard but logged as ${l.status}`);
+      continue;
+    }
+    if (!l) {
+      problems.push(`payout ${s.id} (${s.status}, ${s.amount} ${s.currency}) is on the dashboard but in no payout.paid entry`);
+      continue;
+    }
+    if (l.amount !== s.amount || l.currency !== s.currency) problems.push(`payout ${s.id}: ${s.amount} ${s.currency} on the dashboard, ${l.amount} ${l.currency} in the log`);
+    if (l.status !== s.status) problems.push(`payout ${s.id} is ${s.status} on the dashboard but ${l.status} in the log`);
+  }
+  for (const id of logged.keys()) if (!listed.has(id)) problems.push(`payout ${id} is logged but not on the dashboard`);
+  if (problems.length) {
+    report.failures.push(...problems.slice(0, MAX_LINES));
+    if (problems.length > MAX_LINES) report.failures.push(`... and ${problems.length - MAX_LINES} more payout difference(s)`);
+  } else if (shown.length) {
+    report.checked.push(`payouts API: ${shown.length} payout(s) shown, each paid one matching its log entries`);
+  }
 }

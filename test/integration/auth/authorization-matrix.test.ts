@@ -7,6 +7,9 @@ import {
   customFieldDefinitions,
   importRuns,
   memberOrders,
+  payoutAccounts,
+  payoutRuns,
+  payouts,
   memberTags,
   pointsEntries,
   promoCodes,
@@ -46,6 +49,8 @@ const PUBLIC_OPERATIONS = new Set([
   'getLogConsistencyProof',
   // A program's daily statistics are public, so affiliates can compare programs before joining.
   'getPublicProgramStats',
+  // Stripe's webhooks: authenticated by the Stripe-Signature header, not by a token.
+  'receiveStripeWebhook',
 ]);
 
 /**
@@ -56,7 +61,11 @@ const PUBLIC_OPERATIONS = new Set([
 const PATH_VALUES: Record<string, (w: World) => Promise<string> | string> = {
   programId: (w) => w.program.id,
   // The affiliate is also a member, so one id serves /members/{memberId} and /affiliates/{memberId}.
-  memberId: (w) => w.affiliate.member.id,
+  // It has a connected payout account too, so reading /payout-account finds one.
+  memberId: async (w) => {
+    await h.db.insert(payoutAccounts).values({ programId: w.program.id, memberId: w.affiliate.member.id, stripeAccountId: `acct_matrix${w.affiliate.member.id.slice(-10)}` }).onConflictDoNothing();
+    return w.affiliate.member.id;
+  },
   userId: (w) => w.manager.user.id,
   marketId: (w) => w.markets[0]!.id,
   keyId: async (w) => (await h.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.programId, w.program.id)))[0]!.id,
@@ -98,6 +107,13 @@ const PATH_VALUES: Record<string, (w: World) => Promise<string> | string> = {
   conversionId: async (w) => (await createConversion(h, w)).id,
   promoCodeId: async (w) =>
     (await h.db.insert(promoCodes).values({ programId: w.program.id, code: `MATRIX${w.program.id.slice(-6).toUpperCase()}`, partnerMemberId: w.affiliate.member.id }).returning())[0]!.id,
+  // A payout run and a (manual, pending) payout of the world's affiliate, inserted directly.
+  runId: async (w) => (await h.db.insert(payoutRuns).values({ programId: w.program.id, trigger: 'admin', method: 'manual', status: 'completed', cutoffAt: new Date() }).returning())[0]!.id,
+  payoutId: async (w) => {
+    const [run] = await h.db.insert(payoutRuns).values({ programId: w.program.id, trigger: 'admin', method: 'manual', status: 'completed', cutoffAt: new Date() }).returning();
+    const values = { runId: run!.id, programId: w.program.id, partnerMemberId: w.affiliate.member.id, currency: 'EUR', amount: 5000, commissionCount: 0, method: 'manual' as const, idempotencyKey: `matrix:${run!.id}` };
+    return (await h.db.insert(payouts).values(values).returning())[0]!.id;
+  },
   orderId: async (w) =>
     (
       await h.db

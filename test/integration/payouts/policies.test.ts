@@ -113,7 +113,9 @@ describe('setting a market policy', () => {
     expect(early.status).toBe(400);
     expect(early.body.error.details.issues).toEqual([expect.objectContaining({ field: 'effectiveFrom' })]);
 
-    const pastSwitch = await put(w, 'DE', { ...PER_SIGNUP, percentBps: 800, effectiveFrom: daysFromNow(4).toISOString(), switchToPerTransactionAt: daysFromNow(4).toISOString() });
+    // One instant for both: two calls a millisecond apart would make the switch "ahead".
+    const inFourDays = daysFromNow(4).toISOString();
+    const pastSwitch = await put(w, 'DE', { ...PER_SIGNUP, percentBps: 800, effectiveFrom: inFourDays, switchToPerTransactionAt: inFourDays });
     expect(pastSwitch.status).toBe(400);
     expect(pastSwitch.body.error.details.issues).toEqual([expect.objectContaining({ field: 'switchToPerTransactionAt' })]);
 

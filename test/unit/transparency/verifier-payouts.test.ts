@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newReport } from '../../../src/transparency/verifier/report.js';
-import { checkPayoutEntries } from '../../../src/transparency/verifier/payouts.js';
+import { checkPayoutEntries, comparePayoutsWithDashboard } from '../../../src/transparency/verifier/payouts.js';
 
 const ME = 'mem_me';
 
@@ -56,5 +56,26 @@ describe('checkPayoutEntries', () => {
     const report = newReport();
     checkPayoutEntries([paid('c1', 'p1', 5000, 0, 'mem_other')], ME, report);
     expect(report).toEqual({ checked: [], failures: [] });
+  });
+});
+
+describe('comparePayoutsWithDashboard', () => {
+  const logged = () => checkPayoutEntries([paid('c1', 'p1', 5000), payout('p1', 5000, ['c1'])], ME, newReport());
+
+  it('accepts a dashboard that shows every logged payout as logged, and open payouts that are not logged', () => {
+    const report = newReport();
+    comparePayoutsWithDashboard(logged(), [{ id: 'p1', amount: 5000, currency: 'EUR', status: 'paid' }, { id: 'p2', amount: 700, currency: 'EUR', status: 'pending' }], report);
+    expect(report.failures).toEqual([]);
+    expect(report.checked).toEqual(['payouts API: 2 payout(s) shown, each paid one matching its log entries']);
+  });
+
+  it('reports a paid payout the log does not have, a different amount, and a logged payout not shown', () => {
+    const shownOther = newReport();
+    comparePayoutsWithDashboard(logged(), [{ id: 'p9', amount: 100, currency: 'EUR', status: 'paid' }], shownOther);
+    expect(shownOther.failures).toEqual(['payout p9 (paid, 100 EUR) is on the dashboard but in no payout.paid entry', 'payout p1 is logged but not on the dashboard']);
+
+    const shaved = newReport();
+    comparePayoutsWithDashboard(logged(), [{ id: 'p1', amount: 4900, currency: 'EUR', status: 'paid' }], shaved);
+    expect(shaved.failures).toEqual(['payout p1: 4900 EUR on the dashboard, 5000 EUR in the log']);
   });
 });

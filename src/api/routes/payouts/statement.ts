@@ -1,0 +1,56 @@
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { statementCsv } from '../../../payouts/statements/csv.js';
+import { statementHtml } from '../../../payouts/statements/html.js';
+import { buildStatement } from '../../../payouts/statements/statement.js';
+import type { AppEnv } from '../../env.js';
+import { defineRoute, serviceContext } from '../../openapi.js';
+import { pathParam } from '../../pagination.js';
+
+const StatementParams = z.object({ programId: pathParam('programId'), payoutId: pathParam('payoutId') });
+const StatementQuery = z.object({
+  format: z.enum(['html', 'csv']).default('html').openapi({ description: '`html`: a printable page; `csv`: one row per commission.' }),
+});
+
+/** The page has no scripts and loads nothing; inline styles only. */
+const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+export const getPayoutStatementRoute = defineRoute({
+  method: 'get',
+  path: '/v1/programs/{programId}/payouts/{payoutId}/statement',
+  operationId: 'getPayoutStatement',
+  tags: ['Payouts'],
+  summary: 'Get a payout statement (HTML or CSV)',
+  description:
+    'Every commission the payout settled, with its amounts, its status history and the transparency-log index of each change, ' +
+    'so the affiliate can prove every line (docs/statements.md). Admins of the program and the paid affiliate only; ' +
+    'another affiliate’s payout is not found.',
+  access: ['admin', 'affiliate'],
+  request: { params: StatementParams, query: StatementQuery },
+  responses: {
+    200: {
+      description: 'The statement.',
+      content: { 'text/html': { schema: z.string() }, 'text/csv': { schema: z.string() } },
+    },
+  },
+});
+
+export function registerGetPayoutStatement(app: OpenAPIHono<AppEnv>) {
+  app.openapi(getPayoutStatementRoute, async (c) => {
+    const { programId, payoutId } = c.req.valid('param');
+    const { format } = c.req.valid('query');
+    const statement = await buildStatement(serviceContext(c), programId, payoutId);
+    const filename = `trellis-statement-${statement.payout.id}.${format}`;
+    c.header('cache-control', 'private, no-store');
+    if (format === 'csv') {
+      c.header('content-type', 'text/csv; charset=utf-8');
+      c.header('content-disposition', `attachment; filename="${filename}"`);
+      return c.body(statementCsv(statement), 200);
+    }
+    const deps = c.get('deps');
+    const baseUrl = (deps.config.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    c.header('content-type', 'text/html; charset=utf-8');
+    c.header('content-disposition', `inline; filename="${filename}"`);
+    c.header('content-security-policy', HTML_CSP);
+    return c.body(statementHtml(statement, { origin: deps.log.origin, baseUrl }), 200);
+  });
+}
