@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { decimalOf } from './format.js';
 import type { Statement, StatementHistoryEntry } from './statement.js';
+import { guardCsvCell } from '../../csv-cells.js';
 
 /**
  * A statement as CSV: one row per line, for spreadsheets and bookkeeping. The column names are
@@ -34,21 +35,8 @@ export const STATEMENT_CSV_COLUMNS = [
   'status_history',
 ] as const;
 
-/** A number as a spreadsheet reads it: an optional minus, digits, an optional fraction. */
-const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
-/** What makes Excel, LibreOffice or Sheets read a cell as a formula (or strip to one). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * Formula-injection guard (OWASP "CSV injection"): a text cell a spreadsheet would run as a formula
- * gets a leading `'`, which makes it text; plain numbers such as `-500` are left as numbers.
- */
-export function guardCell(value: string | number | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  if (typeof value === 'number' || PLAIN_NUMBER.test(text)) return text;
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
+/** Formula-injection guard for every cell (src/csv-cells.ts); plain numbers such as `-500` stay numbers. */
+export const guardCell = (value: string | number | null): string => guardCsvCell(value);
 
 /** `commission.approved #41 2026-11-02T10:00:00.000Z hold_period_over`, `#pending` while unsequenced. */
 function historyText(history: StatementHistoryEntry[]): string {

@@ -57,6 +57,32 @@ describe('member export and NDJSON import', () => {
     });
   }
 
+  it('guards formula-like cells in the CSV, and imports them back unchanged', async () => {
+    const w = await createWorld(h);
+    const hostile = [
+      { externalId: 'x-1', name: '=HYPERLINK("http://evil.test","click")', phone: '+49 30 1234567' },
+      { externalId: 'x-2', name: "'=already quoted" },
+      { externalId: 'x-3', name: "'s-Hertogenbosch" },
+      { externalId: 'x-4', name: '@SUM(A1)' },
+    ];
+    for (const m of hostile) await createMember(h, w.program.id, m);
+    const exported = await h.app.request(`/v1/programs/${w.program.id}/members/export?format=csv`, { headers: { authorization: `Bearer ${w.apiKey}` } });
+    const text = await exported.text();
+    const line = (id: string) => text.split('\n').find((l) => l.startsWith(`${id},`))!;
+    expect(line('x-1')).toContain(`"'=HYPERLINK(""http://evil.test"",""click"")"`);
+    expect(line('x-1')).toContain("'+49 30 1234567");
+    expect(line('x-2')).toContain("''=already quoted");
+    expect(line('x-4')).toContain("'@SUM(A1)");
+    expect(line('x-3')).toContain(",'s-Hertogenbosch,");
+
+    const { run } = await importFile(h, w.admin.token, w.program.id, text);
+    expect(run).toMatchObject({ status: 'completed', failedRows: 0, updatedRows: 0 });
+    for (const m of hostile) {
+      const [stored] = await h.db.select().from(members).where(and(eq(members.programId, w.program.id), eq(members.externalId, m.externalId)));
+      expect(stored).toMatchObject(m);
+    }
+  });
+
   it('exports only the members a regional manager may see, in the import format', async () => {
     const w = await createWorld(h);
     await prepareProgram(h, w.program.id);
@@ -65,7 +91,7 @@ describe('member export and NDJSON import', () => {
     expect(res.status).toBe(200);
     const rows = (res.body as string).trim().split('\n');
     expect(rows.slice(1).every((r) => r.includes(',DE,'))).toBe(true);
-    expect(rows).toContain('ext-4,ext-user4@example.test,Member 4,+49 30 1234567,1990-04-23,DE,de,import,active,Bronze,4,,basic,40');
+    expect(rows).toContain("ext-4,ext-user4@example.test,Member 4,'+49 30 1234567,1990-04-23,DE,de,import,active,Bronze,4,,basic,40");
     const denied = await h.request('GET', `/v1/programs/${w.program.id}/members/export`, { token: w.member.token });
     expect(denied.status).toBe(403);
   });

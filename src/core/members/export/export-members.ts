@@ -6,6 +6,7 @@ import type { ServiceContext } from '../../../context.js';
 import { assertStaff, loadProgramInScope, memberScopeCondition } from '../../auth/scope.js';
 import { loadCustomFieldDefinitions } from '../definitions.js';
 import { CUSTOM_FIELD_COLUMN_PREFIX, MEMBER_FILE_COLUMNS, type ImportFormat } from '../import/format.js';
+import { guardCsvCell } from '../../../csv-cells.js';
 
 export const EXPORT_BATCH_SIZE = 1000;
 
@@ -64,10 +65,10 @@ export async function exportMembers(ctx: ServiceContext, input: { programId: str
 function csvLines(rows: ExportedMember[], keys: string[]): string {
   return stringify(
     rows.map((r) => [
-      ...MEMBER_FILE_COLUMNS.map((c) => r[c] ?? ''),
+      ...MEMBER_FILE_COLUMNS.map((c) => guardCsvCell(r[c])),
       ...keys.map((k) => {
         const v = r.customFields[k];
-        return v === undefined || v === null ? '' : String(v);
+        return v === undefined || v === null ? '' : guardCsvCell(String(v));
       }),
     ]),
   );

@@ -1,3 +1,5 @@
+import { unguardCsvCell } from '../../../csv-cells.js';
+
 /**
  * The member file format shared by import and export (docs/import-export.md). CSV: one column
  * per key below plus `cf.<key>` per custom field. NDJSON: one object per line with the same keys
@@ -62,7 +64,8 @@ export function rawRowFromCsv(record: Record<string, string>): RawMemberRow {
   const values: RawMemberRow['values'] = {};
   let customFields: Record<string, unknown> | undefined;
   for (const [column, cell] of Object.entries(record)) {
-    const value = cell === '' ? null : cell;
+    // Exports guard formula-like cells with a leading `'` (src/csv-cells.ts); it is not part of the value.
+    const value = cell === '' ? null : unguardCsvCell(cell);
     if (column.startsWith(CUSTOM_FIELD_COLUMN_PREFIX)) {
       (customFields ??= {})[column.slice(CUSTOM_FIELD_COLUMN_PREFIX.length)] = value;
     } else {
