@@ -3,9 +3,11 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppDeps, AppEnv } from './api/env.js';
 import { handleError, notFoundHandler, validationHook } from './api/errors.js';
 import { docsPage } from './api/docs-page.js';
+import { locale } from './api/middleware/locale.js';
 import { apiRateLimit } from './api/middleware/rate-limit.js';
 import { requestContext } from './api/middleware/request-context.js';
 import { registerRoutes } from './api/routes/index.js';
+import { registerWebApp } from './api/web-app.js';
 import { PayloadTooLargeError } from './errors.js';
 
 export type { AppDeps } from './api/env.js';
@@ -20,6 +22,7 @@ const LARGE_BODY_PATHS = /\/imports(\/|$)/;
 export function newApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestContext(deps));
+  app.use(locale());
   // Only the API is limited: redirects have their own opt-in limit, and health, docs and keys stay reachable.
   // Stripe's webhooks are not: Stripe sends bursts from a few addresses, and a refused delivery only comes back later.
   if (deps.apiRateLimiter) {
@@ -63,5 +66,6 @@ export function newApp(deps: AppDeps): App {
     },
   });
   app.get('/docs', (c) => c.html(docsPage));
+  registerWebApp(app);
   return app;
 }

@@ -36,6 +36,9 @@ const app = newApp({
 });
 
 const demo = await seedDemoIfEmpty({ db: rt.database.db, logger, clock: rt.clock, jobs: rt.jobs }, config);
+// The seed installs the demo's fixed log key after this process loaded the one it found at boot:
+// load it now, or /log/vkey would name the replaced key until the next refresh.
+if (demo) await rt.log.refresh();
 
 // `GET|HEAD /r/{slug}` is answered by the fast path before Hono; everything else goes to the app.
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, createServer: withRedirectFastPath(tracking, config, logger) }, (info) => {

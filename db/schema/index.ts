@@ -14,3 +14,5 @@ export * from './commissions.js';
 export * from './payouts.js';
 // db/schema/partitioned.ts (the monthly-partitioned clicks table) is deliberately not exported here.
 export * from './transparency.js';
+export * from './translations.js';
+export * from './notifications.js';

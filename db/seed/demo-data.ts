@@ -71,7 +71,7 @@ const CATEGORIES = ['shoes', 'bags', 'accessories'];
 const TAGS = ['vip', 'influencer', 'wholesale', 'newsletter-2024'];
 
 /** mulberry32: a tiny seeded generator, so the demo is the same on every machine. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -101,6 +101,8 @@ export interface DemoMember {
   redeem?: number;
   /** Index into DEMO_AFFILIATES of the affiliate who referred them. */
   referredBy?: number;
+  /** Index into the demo members of the member whose invite they joined through. */
+  invitedBy?: number;
 }
 
 function ordersFor(archetype: Archetype, rand: () => number, scale: number): DemoOrder[] {
@@ -145,6 +147,9 @@ export function demoMembers(count = 30): DemoMember[] {
     };
     if (archetype === 'loyal' || archetype === 'big_spender') member.redeem = 100;
     if (i % 9 === 4) member.referredBy = country === 'BR' ? 0 : 1;
+    // A few friends of the demo member login (the first loyal DE member), so "friends who joined" has rows.
+    const inviter = out.findIndex((p) => p.archetype === 'loyal' && p.country === 'DE');
+    if (inviter >= 0 && member.referredBy === undefined && [5, 7, 11].includes(i)) member.invitedBy = inviter;
     out.push(member);
   }
   return out;

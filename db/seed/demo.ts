@@ -10,6 +10,7 @@ import { createAffiliate } from '../../src/core/members/affiliates.js';
 import { createCustomFieldDefinition } from '../../src/core/members/definitions.js';
 import { createMember } from '../../src/core/members/members.js';
 import { addMemberTag } from '../../src/core/members/tags.js';
+import { earnPoints } from '../../src/core/points/earn.js';
 import { recordOrder } from '../../src/core/points/orders.js';
 import { redeemPoints } from '../../src/core/points/redeem.js';
 import { refundOrder } from '../../src/core/points/refunds.js';
@@ -25,6 +26,7 @@ import { trackConversion } from '../../src/tracking/conversions/track.js';
 import { createLink } from '../../src/tracking/links/create.js';
 import { createPromoCode } from '../../src/tracking/promo-codes/service.js';
 import type { IpHasher } from '../../src/tracking/types.js';
+import { setFxRate } from '../../src/payouts/fx-rates.js';
 import { setCommissionPolicy } from '../../src/payouts/policies/service.js';
 import { getOrCreateInviteLink } from '../../src/tracking/links/invite.js';
 import { DEMO_LOG_KEY_SEED, LogKeys } from '../../src/transparency/log/keys.js';
@@ -41,6 +43,7 @@ import {
   demoMembers,
   type DemoMember,
 } from './demo-data.js';
+import { seedDemoClicks } from './demo-clicks.js';
 
 export interface DemoCredentials {
   logins: { role: string; email: string; password: string }[];
@@ -115,7 +118,7 @@ async function seedDemo(tx: ServiceContext): Promise<DemoCredentials> {
 
   const people = demoMembers();
   const memberIds: string[] = [];
-  for (const [i, person] of people.entries()) memberIds.push(await seedMember(tx, programId, person, i, affiliateIds, now));
+  for (const [i, person] of people.entries()) memberIds.push(await seedMember(tx, programId, person, i, affiliateIds, memberIds, now));
 
   // A partial refund, a Club purchase and tiers from the history, so every screen has something.
   const refundedIdx = people.findIndex((p) => p.archetype === 'returning' && p.country === 'DE');
@@ -136,7 +139,8 @@ async function seedDemo(tx: ServiceContext): Promise<DemoCredentials> {
   // The demo affiliate's `/r/demo` link and the demo member's invite link.
   await createLink(tx, programId, { ...DEMO_LINK, ownerMemberId: affiliateIds[0]! });
   await getOrCreateInviteLink(tx, programId, { memberId: memberIds[memberLoginIdx]! });
-  await seedConversions(tx, programId, affiliateIds, now);
+  await seedConversions(tx, tenantId, programId, affiliateIds, now);
+  await seedDemoClicks(tx, programId, affiliateIds);
 
   return {
     logins: [
@@ -150,7 +154,15 @@ async function seedDemo(tx: ServiceContext): Promise<DemoCredentials> {
   };
 }
 
-async function seedMember(tx: ServiceContext, programId: string, person: DemoMember, index: number, affiliateIds: string[], now: Date): Promise<string> {
+async function seedMember(
+  tx: ServiceContext,
+  programId: string,
+  person: DemoMember,
+  index: number,
+  affiliateIds: string[],
+  memberIds: string[],
+  now: Date,
+): Promise<string> {
   const member = await createMember(tx, programId, {
     name: person.name,
     email: person.email,
@@ -159,6 +171,7 @@ async function seedMember(tx: ServiceContext, programId: string, person: DemoMem
     source: 'demo',
     customFields: person.customFields,
     ...(person.referredBy !== undefined ? { referredByMemberId: affiliateIds[person.referredBy]! } : {}),
+    ...(person.invitedBy !== undefined ? { referredByMemberId: memberIds[person.invitedBy]! } : {}),
   });
   const currency = DEMO_MARKETS.find((m) => m.country === person.country)!.currency;
   const oldestFirst = [...person.orders].sort((a, b) => b.daysAgo - a.daysAgo);
@@ -168,8 +181,26 @@ async function seedMember(tx: ServiceContext, programId: string, person: DemoMem
     await recordOrder({ ...tx, clock: () => at }, { programId, memberId: member.id, externalId: `demo-${index + 1}-${k + 1}`, amount: order.amount, currency, occurredAt: at });
   }
   if (person.redeem) await redeemPoints(tx, { programId, memberId: member.id, points: person.redeem, idempotencyKey: `demo-redeem-${index + 1}`, reason: 'Voucher' });
+  if (person.archetype === 'loyal') await grantExpiringWelcomeBonus(tx, programId, member.id, index, now);
   for (const tag of person.tags) await addMemberTag(tx, programId, member.id, tag);
   return member.id;
+}
+
+/**
+ * A welcome bonus from almost two years ago that runs out in three weeks, granted after the
+ * member's redemption so it is still there: the member dashboard has points about to expire.
+ */
+async function grantExpiringWelcomeBonus(tx: ServiceContext, programId: string, memberId: string, index: number, now: Date): Promise<void> {
+  const at = new Date(now.getTime() - 710 * DAY_MS);
+  await earnPoints({ ...tx, clock: () => at }, {
+    programId,
+    memberId,
+    points: 150,
+    idempotencyKey: `demo-welcome-${index + 1}`,
+    reason: 'welcome',
+    pendingDays: 0,
+    expiresAt: new Date(now.getTime() + 21 * DAY_MS),
+  });
 }
 
 async function refundFirstOrder(tx: ServiceContext, programId: string, memberId: string, index: number): Promise<void> {
@@ -194,14 +225,17 @@ const noIpHasher: IpHasher = {
  * money events from the first start. They are processed by the jobs once the seed commits, as a
  * merchant's would be. Ana's two older orders are past their hold period, so the approval job
  * approves them and her balance (64.89 EUR) is above the payout minimum: an admin can start a
- * payout run on the demo and get a statement.
+ * payout run on the demo and get a statement. Two BR signups are held by the fraud rules, so the
+ * regional manager's review queue has work.
  */
-async function seedConversions(tx: ServiceContext, programId: string, affiliateIds: string[], now: Date): Promise<void> {
+async function seedConversions(tx: ServiceContext, tenantId: string, programId: string, affiliateIds: string[], now: Date): Promise<void> {
   const daysAgo = (days: number) => new Date(now.getTime() - days * DAY_MS).toISOString();
   // In force since before the demo's conversions, as if the program had run for a while.
   const effectiveFrom = daysAgo(90);
   await setCommissionPolicy(tx, programId, 'DE', { mode: 'per_transaction', percentBps: 1_000, minAmount: 200, holdDays: 14, effectiveFrom });
   await setCommissionPolicy(tx, programId, 'BR', { mode: 'per_signup', signupAmount: 1_500, holdDays: 7, effectiveFrom });
+  // BR commissions are in BRL and paid in EUR: without a rate they would all wait for one.
+  await setFxRate(tx, { tenantId, base: 'BRL', quote: 'EUR', rate: '0.1650', effectiveAt: effectiveFrom });
   const [ana, felix] = affiliateIds as [string, string];
   await createPromoCode(tx, programId, { code: 'ANA10', partnerMemberId: ana });
   await createPromoCode(tx, programId, { code: 'FELIX10', partnerMemberId: felix });
@@ -212,6 +246,10 @@ async function seedConversions(tx: ServiceContext, programId: string, affiliateI
     { externalId: 'demo-signup-2', kind: 'signup' as const, promoCode: 'ANA10', country: 'BR', customer: { externalId: 'demo-customer-2' }, occurredAt: daysAgo(1) },
     { externalId: 'demo-order-1', kind: 'sale' as const, amount: 8_990, currency: 'EUR', promoCode: 'FELIX10', country: 'DE', customer: { externalId: 'demo-customer-3' }, occurredAt: daysAgo(2) },
     { externalId: 'demo-order-2', kind: 'sale' as const, amount: 12_950, currency: 'EUR', promoCode: 'ANA10', country: 'DE', customer: { externalId: 'demo-customer-4' }, occurredAt: daysAgo(1) },
+    // Two signups the fraud rules hold for the BR manager's review queue: Ana signing up herself
+    // (self_referral) and a customer who already signed up (duplicate_customer).
+    { externalId: 'demo-signup-3', kind: 'signup' as const, promoCode: 'ANA10', country: 'BR', customer: { externalId: 'demo-customer-7', email: DEMO_AFFILIATES[0]!.email }, occurredAt: daysAgo(2) },
+    { externalId: 'demo-signup-4', kind: 'signup' as const, promoCode: 'ANA10', country: 'BR', customer: { externalId: 'demo-customer-1' }, occurredAt: daysAgo(1) },
   ];
   for (const conversion of conversions) await trackConversion(tx, programId, conversion, { ipHasher: noIpHasher });
 }

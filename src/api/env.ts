@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.js';
 import type { Config } from '../config.js';
+import type { NegotiatedLocale } from '../i18n/negotiate.js';
 import type { Clock } from '../context.js';
 import type { Actor } from '../core/auth/actor.js';
 import type { TokenService } from '../core/auth/tokens.js';
@@ -33,5 +34,7 @@ export type AppEnv = {
     requestId: string;
     logger: Logger;
     actor?: Actor;
+    /** The request's locale (src/api/middleware/locale.ts); `explicit` when the caller chose it. */
+    locale: NegotiatedLocale;
   };
 };

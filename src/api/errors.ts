@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { DomainError, ValidationError, type FieldIssue } from '../errors.js';
+import { localizedErrorMessage } from '../i18n/error-messages.js';
 import type { AppEnv } from './env.js';
 
 /**
@@ -42,6 +43,12 @@ const STATUS_BY_CODE: Record<string, ContentfulStatusCode> = {
   stripe_webhooks_not_configured: 503,
 };
 
+
+/**
+ * Every error code a response can carry, each with an `errors:<code>` text in every locale
+ * (test/unit/i18n/locales.test.ts checks both ways, and that src/ throws no other code).
+ */
+export const ERROR_CODES: readonly string[] = [...new Set([...Object.keys(STATUS_BY_CODE), 'method_not_allowed', 'http_error'])].sort();
 
 export function statusForCode(code: string): ContentfulStatusCode {
   return STATUS_BY_CODE[code] ?? 400;
@@ -119,24 +126,34 @@ export function errorBody(code: string, message: string, requestId: string, deta
   return { error: { code, message, ...(details === undefined ? {} : { details }), requestId } };
 }
 
+/**
+ * The envelope in the caller's language: a locale they chose (query, cookie, Accept-Language)
+ * other than English gets the `errors:<code>` text; English keeps the specific message. Details
+ * stay as they are: they are for programs.
+ */
+function respond(c: Context<AppEnv>, status: ContentfulStatusCode, code: string, message: string, details?: unknown): Response {
+  const locale = c.get('locale');
+  const localized = locale?.explicit && locale.locale !== 'en' ? localizedErrorMessage(locale.locale, code, details) : undefined;
+  if (localized !== undefined) c.header('Content-Language', locale!.locale);
+  return c.json(errorBody(code, localized ?? message, c.get('requestId') ?? 'unknown', details), status);
+}
+
 /** app.onError: every failure leaves through here, in the one envelope. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
-  const requestId = c.get('requestId') ?? 'unknown';
   if (err instanceof DomainError) {
-    const status = statusForCode(err.code);
-    return c.json(errorBody(err.code, err.message, requestId, err.details), status);
+    return respond(c, statusForCode(err.code), err.code, err.message, err.details);
   }
   if (err instanceof HTTPException) {
     const status = err.status;
     if (status === 400 && /malformed json/i.test(err.message)) {
-      return c.json(errorBody('malformed_json', 'The request body is not valid JSON.', requestId), 400);
+      return respond(c, 400, 'malformed_json', 'The request body is not valid JSON.');
     }
     const code = STATUS_CODE_NAMES[status] ?? 'http_error';
-    return c.json(errorBody(code, err.message || code, requestId), status as ContentfulStatusCode);
+    return respond(c, status as ContentfulStatusCode, code, err.message || code);
   }
   const logger = c.get('logger');
   logger?.error({ err }, 'unhandled error');
-  return c.json(errorBody('internal_error', 'Something went wrong on our side. Quote the requestId if you contact support.', requestId), 500);
+  return respond(c, 500, 'internal_error', 'Something went wrong on our side. Quote the requestId if you contact support.');
 }
 
 const STATUS_CODE_NAMES: Record<number, string> = {
@@ -152,5 +169,5 @@ const STATUS_CODE_NAMES: Record<number, string> = {
 };
 
 export function notFoundHandler(c: Context<AppEnv>): Response {
-  return c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`, c.get('requestId') ?? 'unknown'), 404);
+  return respond(c, 404, 'not_found', `No route for ${c.req.method} ${c.req.path}.`);
 }

@@ -32,10 +32,14 @@ import { registerUpdateUser } from './users/update.js';
 import { registerCreateAffiliate } from './affiliates/create.js';
 import { registerDecideAffiliate } from './affiliates/decide.js';
 import { registerGetAffiliate } from './affiliates/get.js';
+import { registerGetAffiliatePerformance } from './affiliates/performance.js';
 import { registerListAffiliates } from './affiliates/list.js';
 import { registerGetAffiliateLogSalt } from './affiliates/log-salt.js';
 import { registerListAffiliateReceipts } from './affiliates/receipts.js';
 import { registerGetPublicProgramStats } from './public/program-stats.js';
+import { registerInviteLanding } from './invite-landing/page.js';
+import { registerListNotifications } from './notifications/list.js';
+import { registerMarkNotificationsRead } from './notifications/read.js';
 import { registerUpdateAffiliate } from './affiliates/update.js';
 import { registerCreateCustomField } from './custom-fields/create.js';
 import { registerDeleteCustomField } from './custom-fields/delete.js';
@@ -72,6 +76,8 @@ import { registerAdjustPoints } from './points/adjust.js';
 import { registerEarnPoints } from './points/earn.js';
 import { registerGetPointsBalance } from './points/get-balance.js';
 import { registerListPointsEntries } from './points/list-entries.js';
+import { registerListPointsHistory } from './points/list-history.js';
+import { registerListReferredFriends } from './referrals/list-friends.js';
 import { registerRedeemPoints } from './points/redeem.js';
 import { registerReversePointsEntry } from './points/reverse.js';
 import { registerGetMemberTier } from './member-tier/get.js';
@@ -114,6 +120,10 @@ import { registerGetPayout } from './payouts/get.js';
 import { registerListPayouts } from './payouts/list.js';
 import { registerMarkPayoutPaid } from './payouts/mark-paid.js';
 import { registerGetPayoutSettings } from './payouts/settings.js';
+import { registerDeleteTranslationOverride } from './translations/delete.js';
+import { registerListTranslationTexts } from './translations/list.js';
+import { registerGetTranslationOverrides } from './translations/overrides.js';
+import { registerSetTranslationOverride } from './translations/set.js';
 
 /** Every route of the API. Each resource folder has one file per operation. */
 export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
@@ -153,9 +163,13 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerListAffiliates(app);
   registerCreateAffiliate(app);
   registerGetAffiliate(app);
+  registerGetAffiliatePerformance(app);
   registerListAffiliateReceipts(app);
   registerGetAffiliateLogSalt(app);
   registerGetPublicProgramStats(app);
+  registerInviteLanding(app);
+  registerListNotifications(app);
+  registerMarkNotificationsRead(app);
   registerUpdateAffiliate(app);
   registerDecideAffiliate(app);
   registerGetSegmentCounts(app);
@@ -171,6 +185,8 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerCreateTierPurchase(app);
   registerGetPointsBalance(app);
   registerListPointsEntries(app);
+  registerListPointsHistory(app);
+  registerListReferredFriends(app);
   registerEarnPoints(app);
   registerRedeemPoints(app);
   registerAdjustPoints(app);
@@ -232,4 +248,8 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerStartPayoutAccountOnboarding(app);
   registerRefreshPayoutAccount(app);
   registerReceiveStripeWebhook(app);
+  registerListTranslationTexts(app);
+  registerGetTranslationOverrides(app);
+  registerSetTranslationOverride(app);
+  registerDeleteTranslationOverride(app);
 }

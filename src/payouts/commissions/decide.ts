@@ -1,3 +1,4 @@
+import { notifyCommissionDecided } from '../../core/notifications/notify.js';
 import { eq } from 'drizzle-orm';
 import { commissionPolicyVersions, commissions, conversions, programs } from '../../../db/schema/index.js';
 import { withTransaction, type ServiceContext } from '../../context.js';
@@ -84,6 +85,7 @@ async function decide(ctx: ServiceContext, commissionId: string, raw: Commission
       before: auditShape(before),
       after: { ...auditShape(after!), reason: input.reason },
     });
+    await notifyCommissionDecided(tx, after!, decision === 'reject' ? 'rejected' : 'approved', input.reason);
     return commissionView(after!, tx.actor);
   });
 }

@@ -1,3 +1,4 @@
+import { notifyPayoutReversed } from '../../core/notifications/notify.js';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { commissions, payoutItems, payouts } from '../../../db/schema/index.js';
 import { withTransaction, type ServiceContext } from '../../context.js';
@@ -81,6 +82,7 @@ export async function applyTransferReversal(ctx: ServiceContext, reversal: Trans
       before: { status: before.status, reversedAmount: before.reversedAmount },
       after: { status: payout!.status, reversedAmount, full, transferId: reversal.transferId, commissionsUnpaid: unpaid.map((c) => c.id) },
     });
+    await notifyPayoutReversed(tx, { ...payout!, reversedAmount, full });
     return full ? 'reversed' : 'partially_reversed';
   });
 }

@@ -1,3 +1,4 @@
+import { notifyPayoutFailed, notifyPayoutPaid } from '../../core/notifications/notify.js';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { queryRows } from '../../../db/client.js';
 import { commissions, payoutItems, payouts } from '../../../db/schema/index.js';
@@ -78,6 +79,7 @@ export async function settlePayout(ctx: ServiceContext, payoutId: string, how: S
       before: { status: before.status },
       after: { status: 'paid', amount: payout!.amount, currency: payout!.currency, commissionCount: paid.length, ...how },
     });
+    await notifyPayoutPaid(tx, payout!);
     return payout!;
   });
 }
@@ -111,6 +113,7 @@ export async function failPayout(ctx: ServiceContext, payoutId: string, failure:
       before: { status: before.status },
       after: { status: 'failed', failureCode: payout!.failureCode, failureMessage: payout!.failureMessage, commissionsReleased: ids.length },
     });
+    await notifyPayoutFailed(tx, payout!);
     return payout!;
   });
 }

@@ -1,12 +1,13 @@
 import { formatDate, formatDateTime, formatDecimal, formatMoney } from './format.js';
+import { translator, type Translate } from '../../i18n/translate.js';
 import { statementLabels, type StatementLabels } from './labels.js';
 import type { LogPosition, Statement, StatementHistoryEntry, StatementLine } from './statement.js';
 
 /**
  * A statement as one standalone HTML page: no scripts, no external resources, printable, a real
  * table (caption, header cells with scope) for screen readers. Every text from the database is
- * escaped; every label comes from labels.ts; amounts and dates are formatted by Intl in the
- * statement's locale.
+ * escaped; every label comes from labels.ts (the `statements` namespace in the statement's
+ * language); amounts and dates are formatted by Intl in the statement's locale.
  */
 
 export interface StatementPageOptions {
@@ -14,6 +15,8 @@ export interface StatementPageOptions {
   origin: string;
   /** Where the API and `/log/` are served, without a trailing slash. */
   baseUrl: string;
+  /** The texts, e.g. with a regional manager's overrides; the shipped ones in `s.language` otherwise. */
+  translate?: Translate;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -146,7 +149,7 @@ class Page {
   }
 }
 
-/** The statement page; `lang` is the labels' language, the numbers and dates follow `s.locale`. */
+/** The statement page; its labels are in `s.language`, the numbers and dates follow `s.locale`. */
 export function statementHtml(s: Statement, opts: StatementPageOptions): string {
-  return new Page(s, statementLabels(s.locale), opts).render();
+  return new Page(s, statementLabels(opts.translate ?? translator(s.language), s.language), opts).render();
 }

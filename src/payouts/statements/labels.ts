@@ -1,7 +1,10 @@
+import type { Locale } from '../../i18n/locales.js';
+import type { Translate } from '../../i18n/translate.js';
+
 /**
- * Every word a person reads on a payout statement, one object per language. English only for now:
- * issue 7 (i18next) adds the other languages by adding objects of the same shape, so nothing in
- * html.ts changes. Amounts and dates are not here: Intl formats them in the statement's locale.
+ * Every word a person reads on a payout statement, built from the `statements` namespace
+ * (src/i18n/locales/<lng>/statements.json) through a Translate, so a regional manager's overrides
+ * apply too. Amounts and dates are not here: Intl formats them in the statement's locale.
  */
 
 export interface StatementLabels {
@@ -64,87 +67,80 @@ export interface StatementLabels {
   };
 }
 
-const en: StatementLabels = {
-  lang: 'en',
-  title: 'Payout statement',
-  program: 'Program',
-  affiliate: 'Affiliate',
-  payout: 'Payout',
-  amount: 'Amount',
-  status: 'Status',
-  method: 'Method',
-  transfer: 'Stripe transfer',
-  manualReference: 'Payment reference',
-  paidAt: 'Paid on',
-  run: 'Payout run',
-  payoutLogEntry: 'Log entry of this payout',
-  payoutOtherEntries: 'Later log entries of this payout',
-  reversedAmount: 'Reversed by Stripe',
-  notPaid: 'not paid',
-  none: '—',
-  caption: (count) => `Commissions settled by this payout (${count} ${count === 1 ? 'line' : 'lines'})`,
-  columns: {
-    commission: 'Commission',
-    conversion: 'Conversion (your order reference)',
-    kind: 'Kind',
-    market: 'Market',
-    conversionDate: 'Conversion date',
-    sale: 'Sale amount',
-    commissionAmount: 'Commission (sale currency)',
-    fxRate: 'FX rate',
-    amount: 'Amount paid',
-    paidEntry: 'Paid entry',
-    history: 'Status history (log index)',
-  },
-  kinds: { signup: 'Signup', sale: 'Sale', clawback: 'Clawback' },
-  statuses: { pending: 'Pending', processing: 'Processing', paid: 'Paid', failed: 'Failed', reversed: 'Reversed' },
-  methods: { stripe: 'Stripe Connect', manual: 'Manual (bank transfer)' },
-  changes: {
-    created: 'Created',
-    released: 'Released from hold',
-    approved: 'Approved',
-    rejected: 'Rejected',
-    reversed: 'Reversed',
-    clawback: 'Clawback',
-    paid: 'Paid',
-    unpaid: 'Payout reversed',
-    failed: 'Payout failed',
-  },
-  reasons: {
-    conversion_processed: 'conversion processed',
-    manager_approved: 'approved by a manager',
-    manager_rejected: 'rejected by a manager',
-    hold_period_over: 'hold period over',
-    refund: 'refund',
-    cancel: 'cancellation',
-    payout_paid: 'payout paid',
-    payout_reversed: 'payout reversed',
-  },
-  logIndex: (index) => `log index ${index}`,
-  pendingEntry: 'pending (not yet in the log)',
-  missingEntry: 'not in the log',
-  subtotalCommissions: 'Commissions',
-  subtotalClawbacks: 'Clawbacks',
-  total: 'Total',
-  totalMismatch: (payoutAmount) => `The lines do not add up to the payout amount (${payoutAmount}). Please contact the program.`,
-  footer: {
-    heading: 'How to check each line',
-    intro:
-      'Every change of every commission on this statement, and the payout itself, is an entry in the program’s public transparency log, an append-only Merkle tree (RFC 9162). The log index next to each change says where.',
-    origin: (origin) => `This log’s origin (the first line of its checkpoints) is ${origin}.`,
-    checkpoint: 'The log’s latest signed checkpoint (tree size and root hash):',
-    proof: 'The inclusion proof of the entry at index N, which shows the entry is in that tree:',
-    verifier: 'Or let the verifier do it all, with your login: it checks the checkpoint, every entry of yours and its proof, and your commissions against the log:',
-    pending: 'A change marked pending is waiting for the log’s sequencer, which adds it within seconds; it already has a signed receipt in your receipts list.',
-    times: 'Times are in UTC.',
-    generated: (at) => `Statement generated ${at}.`,
-  },
-};
+const KINDS = ['signup', 'sale', 'clawback'] as const;
+const STATUSES = ['pending', 'processing', 'paid', 'failed', 'reversed'] as const;
+const METHODS = ['stripe', 'manual'] as const;
+// The part after the dot of `commission.*` / `payout.*` log entry types; others show the raw type.
+const CHANGES = ['created', 'released', 'approved', 'rejected', 'reversed', 'clawback', 'paid', 'unpaid', 'failed'] as const;
+const REASONS = ['conversion_processed', 'manager_approved', 'manager_rejected', 'hold_period_over', 'refund', 'cancel', 'payout_paid', 'payout_reversed'] as const;
 
-const LABELS: Record<string, StatementLabels> = { en };
+// i18n-keys: statements:kinds.signup statements:kinds.sale statements:kinds.clawback
+// i18n-keys: statements:statuses.pending statements:statuses.processing statements:statuses.paid statements:statuses.failed statements:statuses.reversed
+// i18n-keys: statements:methods.stripe statements:methods.manual
+// i18n-keys: statements:changes.created statements:changes.released statements:changes.approved statements:changes.rejected statements:changes.reversed
+// i18n-keys: statements:changes.clawback statements:changes.paid statements:changes.unpaid statements:changes.failed
+// i18n-keys: statements:reasons.conversion_processed statements:reasons.manager_approved statements:reasons.manager_rejected statements:reasons.hold_period_over
+// i18n-keys: statements:reasons.refund statements:reasons.cancel statements:reasons.payout_paid statements:reasons.payout_reversed
+function group<K extends string>(t: Translate, prefix: string, keys: readonly K[]): Record<K, string> {
+  return Object.fromEntries(keys.map((key) => [key, t(`statements:${prefix}.${key}`)])) as Record<K, string>;
+}
 
-/** The labels for a locale (`de-DE` -> `de`), English when the language has none yet. */
-export function statementLabels(locale: string): StatementLabels {
-  const language = locale.split('-')[0]!.toLowerCase();
-  return LABELS[language] ?? en;
+/** The labels of a statement in `lang`, every text through `t` (shipped text or an override). */
+export function statementLabels(t: Translate, lang: Locale): StatementLabels {
+  return {
+    lang,
+    title: t('statements:title'),
+    program: t('statements:program'),
+    affiliate: t('statements:affiliate'),
+    payout: t('statements:payout'),
+    amount: t('statements:amount'),
+    status: t('statements:status'),
+    method: t('statements:method'),
+    transfer: t('statements:transfer'),
+    manualReference: t('statements:manualReference'),
+    paidAt: t('statements:paidAt'),
+    run: t('statements:run'),
+    payoutLogEntry: t('statements:payoutLogEntry'),
+    payoutOtherEntries: t('statements:payoutOtherEntries'),
+    reversedAmount: t('statements:reversedAmount'),
+    notPaid: t('statements:notPaid'),
+    none: t('statements:none'),
+    caption: (count) => t('statements:caption', { count }),
+    columns: {
+      commission: t('statements:columns.commission'),
+      conversion: t('statements:columns.conversion'),
+      kind: t('statements:columns.kind'),
+      market: t('statements:columns.market'),
+      conversionDate: t('statements:columns.conversionDate'),
+      sale: t('statements:columns.sale'),
+      commissionAmount: t('statements:columns.commissionAmount'),
+      fxRate: t('statements:columns.fxRate'),
+      amount: t('statements:columns.amount'),
+      paidEntry: t('statements:columns.paidEntry'),
+      history: t('statements:columns.history'),
+    },
+    kinds: group(t, 'kinds', KINDS),
+    statuses: group(t, 'statuses', STATUSES),
+    methods: group(t, 'methods', METHODS),
+    changes: group(t, 'changes', CHANGES),
+    reasons: group(t, 'reasons', REASONS),
+    logIndex: (index) => t('statements:logIndex', { index }),
+    pendingEntry: t('statements:pendingEntry'),
+    missingEntry: t('statements:missingEntry'),
+    subtotalCommissions: t('statements:subtotalCommissions'),
+    subtotalClawbacks: t('statements:subtotalClawbacks'),
+    total: t('statements:total'),
+    totalMismatch: (amount) => t('statements:totalMismatch', { amount }),
+    footer: {
+      heading: t('statements:footer.heading'),
+      intro: t('statements:footer.intro'),
+      origin: (origin) => t('statements:footer.origin', { origin }),
+      checkpoint: t('statements:footer.checkpoint'),
+      proof: t('statements:footer.proof'),
+      verifier: t('statements:footer.verifier'),
+      pending: t('statements:footer.pending'),
+      times: t('statements:footer.times'),
+      generated: (at) => t('statements:footer.generated', { at }),
+    },
+  };
 }

@@ -1,10 +1,12 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { queryRows } from '../../../db/client.js';
-import { commissions, conversions, members, payoutItems, payoutRuns, payouts } from '../../../db/schema/index.js';
+import { commissions, conversions, markets, members, payoutItems, payoutRuns, payouts } from '../../../db/schema/index.js';
 import type { ServiceContext } from '../../context.js';
 import type { Actor } from '../../core/auth/actor.js';
 import { loadProgramInScope } from '../../core/auth/scope.js';
 import { ForbiddenError, NotFoundError } from '../../errors.js';
+import { matchLocale, type Locale } from '../../i18n/locales.js';
+import type { NegotiatedLocale } from '../../i18n/negotiate.js';
 import { normalizeDecimal } from '../../transparency/entries/commission.js';
 
 /**
@@ -57,7 +59,9 @@ export interface StatementLine {
 export interface Statement {
   program: { id: string; name: string };
   affiliate: { memberId: string; name: string };
-  /** The affiliate's locale (else the program's), for amounts and dates. */
+  /** The language of the labels: the reader's explicit choice, else the affiliate's market's default, the program's, English. */
+  language: Locale;
+  /** The Intl locale for amounts and dates: the affiliate's own (else the program's) unless the reader chose another language. */
   locale: string;
   payout: {
     id: string;
@@ -105,6 +109,25 @@ export function statementLocale(...candidates: (string | null | undefined)[]): s
     }
   }
   return 'en';
+}
+
+/**
+ * The statement's language and formatting locale. A language the reader chose (`?lang=`, cookie,
+ * Accept-Language) wins, keeping the affiliate's regional format when it is the same language
+ * (`de-AT` amounts for a German statement). Without a choice the labels are in the affiliate's
+ * market's default language (else the program's), the amounts in the affiliate's own locale.
+ */
+export function statementLanguage(
+  requested: NegotiatedLocale | undefined,
+  memberLocale: string | null,
+  marketLocale: string | null,
+  programLocale: string,
+): { language: Locale; locale: string } {
+  const regional = statementLocale(memberLocale, marketLocale, programLocale);
+  if (requested?.explicit) {
+    return { language: requested.locale, locale: matchLocale(regional) === requested.locale ? regional : requested.locale };
+  }
+  return { language: matchLocale(marketLocale) ?? matchLocale(programLocale) ?? 'en', locale: regional };
 }
 
 interface LogRow extends Record<string, unknown> {
@@ -168,17 +191,26 @@ async function positionsOf(ctx: ServiceContext, leafHashes: string[]): Promise<M
   return found;
 }
 
-/** The statement of payout `payoutId` of program `programId`, if the actor may read it. */
-export async function buildStatement(ctx: ServiceContext, programId: string, payoutId: string): Promise<Statement> {
+/**
+ * The statement of payout `payoutId` of program `programId`, if the actor may read it, in the
+ * reader's `locale` when they chose one (see statementLanguage).
+ */
+export async function buildStatement(ctx: ServiceContext, programId: string, payoutId: string, locale?: NegotiatedLocale): Promise<Statement> {
   const program = await loadProgramInScope(ctx, programId);
   const [row] = await ctx.db
-    .select({ payout: payouts, run: { id: payoutRuns.id, periodKey: payoutRuns.periodKey }, member: { id: members.id, name: members.name, locale: members.locale } })
+    .select({
+      payout: payouts,
+      run: { id: payoutRuns.id, periodKey: payoutRuns.periodKey },
+      member: { id: members.id, name: members.name, locale: members.locale },
+      marketLocale: markets.defaultLocale,
+    })
     .from(payouts)
     .innerJoin(payoutRuns, eq(payoutRuns.id, payouts.runId))
     .innerJoin(members, eq(members.id, payouts.partnerMemberId))
+    .leftJoin(markets, and(eq(markets.programId, payouts.programId), eq(markets.country, members.country)))
     .where(and(eq(payouts.id, payoutId), eq(payouts.programId, program.id)));
   if (!row) throw new NotFoundError('Payout', payoutId);
-  const { payout, run, member } = row;
+  const { payout, run, member, marketLocale } = row;
   assertMayRead(ctx.actor, payout.partnerMemberId, payout.id);
 
   const items = await ctx.db
@@ -235,7 +267,7 @@ export async function buildStatement(ctx: ServiceContext, programId: string, pay
   return {
     program: { id: program.id, name: program.name },
     affiliate: { memberId: member.id, name: member.name },
-    locale: statementLocale(member.locale, program.defaultLocale),
+    ...statementLanguage(locale, member.locale, marketLocale, program.defaultLocale),
     payout: {
       id: payout.id,
       runId: run.id,

@@ -11,6 +11,13 @@ export function shortUrlOf(link: Pick<LinkRow, 'domain' | 'slug'>, baseUrl: stri
   return `${base}/r/${link.slug}`;
 }
 
+/** An invite link's page for friends (`/i/<slug>`, localised, src/tracking/invites); null for other links. */
+export function inviteUrlOf(link: Pick<LinkRow, 'domain' | 'slug' | 'kind'>, baseUrl: string): string | null {
+  if (link.kind !== 'invite') return null;
+  const base = link.domain ? `https://${link.domain}` : baseUrl.replace(/\/+$/, '');
+  return `${base}/i/${link.slug}`;
+}
+
 /** The JSON shape the API returns. */
 export function linkView(l: LinkRow, baseUrl: string) {
   return {
@@ -22,6 +29,7 @@ export function linkView(l: LinkRow, baseUrl: string) {
     slug: l.slug,
     customSlug: l.customSlug,
     shortUrl: shortUrlOf(l, baseUrl),
+    inviteUrl: inviteUrlOf(l, baseUrl),
     title: l.title,
     destinationUrl: l.destinationUrl,
     countryDestinations: l.countryDestinations,

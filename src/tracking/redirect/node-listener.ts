@@ -30,7 +30,7 @@ function send(req: IncomingMessage, res: ServerResponse, answer: RedirectAnswer)
   }
   const incoming = req.headers['x-request-id'];
   const requestId = typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : newId('req');
-  const rendered = renderAnswer(answer, req.headers.accept, requestId);
+  const rendered = renderAnswer(answer, req.headers.accept, requestId, req.headers['accept-language']);
   res.writeHead(rendered.status, { ...rendered.headers, 'x-request-id': requestId, 'content-length': String(Buffer.byteLength(rendered.body)) });
   res.end(rendered.body);
 }

@@ -1,3 +1,6 @@
+import { SUPPORTED_LOCALES, type Locale } from '../../i18n/locales.js';
+import { matchAcceptLanguage } from '../../i18n/negotiate.js';
+import { translator } from '../../i18n/translate.js';
 import type { RedirectAnswer } from './handler.js';
 
 /** The wire form of a redirect answer, shared by the Hono route and the node:http fast path. */
@@ -22,18 +25,38 @@ const PROBLEMS: Record<404 | 429 | 503, Problem> = {
   503: { code: 'unavailable', message: 'This link cannot be followed right now; try again in a few seconds.', title: 'Temporarily unavailable' },
 };
 
-const page = (p: Problem) =>
-  `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${p.title}</title>` +
-  `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}</style></head>` +
-  `<body><h1>${p.title}</h1><p>${p.message}</p></body></html>`;
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
-const PAGES = { 404: page(PROBLEMS[404]), 429: page(PROBLEMS[429]), 503: page(PROBLEMS[503]) };
+const page = (lang: Locale, title: string, message: string) =>
+  `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
+  `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}</style></head>` +
+  `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;
+
+type Pages = Record<404 | 429 | 503, string>;
+let pages: Map<Locale, Pages> | undefined;
+
+/** Every problem page in every language, built once (the `pages` namespace): no i18next call per request. */
+function problemPages(): Map<Locale, Pages> {
+  if (pages) return pages;
+  pages = new Map(
+    SUPPORTED_LOCALES.map((lang) => {
+      const t = translator(lang);
+      const build = (name: string) => page(lang, t(`pages:redirect.${name}.title`), t(`pages:redirect.${name}.message`));
+      // i18n-keys: pages:redirect.notFound.title pages:redirect.notFound.message pages:redirect.rateLimited.title
+      // i18n-keys: pages:redirect.rateLimited.message pages:redirect.unavailable.title pages:redirect.unavailable.message
+      return [lang, { 404: build('notFound'), 429: build('rateLimited'), 503: build('unavailable') }];
+    }),
+  );
+  return pages;
+}
 
 /**
- * People (browsers ask for text/html) get a small page; API clients and scripts get the API's error
- * envelope, so everything that is not a redirect reads the same as the rest of the API.
+ * People (browsers ask for text/html) get a small page in their Accept-Language; API clients and
+ * scripts get the API's error envelope, so everything that is not a redirect reads the same as the
+ * rest of the API.
  */
-export function renderAnswer(answer: RedirectAnswer, accept: string | undefined, requestId: string): RenderedAnswer {
+export function renderAnswer(answer: RedirectAnswer, accept: string | undefined, requestId: string, acceptLanguage?: string): RenderedAnswer {
   if (answer.status === 302) {
     const headers: Record<string, string> = { location: answer.location, ...REDIRECT_HEADERS };
     if (answer.cookie) headers['set-cookie'] = answer.cookie;
@@ -43,8 +66,11 @@ export function renderAnswer(answer: RedirectAnswer, accept: string | undefined,
   const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex' };
   if (answer.status !== 404) headers['retry-after'] = String(answer.retryAfterSeconds);
   if (accept?.includes('text/html')) {
+    const lang = matchAcceptLanguage(acceptLanguage) ?? 'en';
     headers['content-type'] = 'text/html; charset=utf-8';
-    return { status: answer.status, headers, body: PAGES[answer.status] };
+    headers['content-language'] = lang;
+    headers.vary = 'Accept, Accept-Language';
+    return { status: answer.status, headers, body: problemPages().get(lang)![answer.status] };
   }
   headers['content-type'] = 'application/json';
   return { status: answer.status, headers, body: JSON.stringify({ error: { code: problem.code, message: problem.message, requestId } }) };

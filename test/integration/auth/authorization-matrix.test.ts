@@ -49,6 +49,8 @@ const PUBLIC_OPERATIONS = new Set([
   'getLogConsistencyProof',
   // A program's daily statistics are public, so affiliates can compare programs before joining.
   'getPublicProgramStats',
+  // The page a member's friends open from an invite (GET /i/{slug}): as public as the invite link.
+  'getInviteLanding',
   // Stripe's webhooks: authenticated by the Stripe-Signature header, not by a token.
   'receiveStripeWebhook',
 ]);
@@ -114,6 +116,11 @@ const PATH_VALUES: Record<string, (w: World) => Promise<string> | string> = {
     const values = { runId: run!.id, programId: w.program.id, partnerMemberId: w.affiliate.member.id, currency: 'EUR', amount: 5000, commissionCount: 0, method: 'manual' as const, idempotencyKey: `matrix:${run!.id}` };
     return (await h.db.insert(payouts).values(values).returning())[0]!.id;
   },
+  // Translation overrides: a market of the world and a shipped locale; namespace and key name a text.
+  country: () => 'DE',
+  locale: () => 'de',
+  namespace: () => 'statements',
+  key: () => 'title',
   orderId: async (w) =>
     (
       await h.db

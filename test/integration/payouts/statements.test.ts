@@ -3,7 +3,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/client.js';
 import type { Db } from '../../../db/client.js';
-import { logEntries, logOutbox, members, payoutItems, payouts, programs } from '../../../db/schema/index.js';
+import { logEntries, logOutbox, markets, members, payoutItems, payouts, programs } from '../../../db/schema/index.js';
 import { appendLogEntries } from '../../../src/transparency/entries/append.js';
 import { commissionEntry } from '../../../src/transparency/entries/commission.js';
 import { payoutEntry } from '../../../src/transparency/entries/payout.js';
@@ -50,8 +50,18 @@ function rowOf(html: string, commissionId: string): string {
   return row!.split('</tr>')[0]!;
 }
 
-async function hostileWorld(): Promise<World> {
+/**
+ * Labels follow the affiliate's market's default language unless the reader chooses one: these
+ * worlds' DE market is run in English, so the labels are English and the amounts the affiliate's own.
+ */
+async function englishWorld(): Promise<World> {
   const w = await createWorld(h);
+  await h.db.update(markets).set({ defaultLocale: 'en' }).where(eq(markets.programId, w.program.id));
+  return w;
+}
+
+async function hostileWorld(): Promise<World> {
+  const w = await englishWorld();
   await h.db.update(programs).set({ name: HOSTILE_PROGRAM }).where(eq(programs.id, w.program.id));
   await h.db.update(members).set({ name: HOSTILE_AFFILIATE, locale: 'de-DE' }).where(eq(members.id, w.affiliate.member.id));
   return w;
@@ -219,6 +229,8 @@ describe('payout statement', () => {
 describe('a payout whose entries the sequencer has not placed yet', () => {
   it('shows every change, the paid entry and the payout entry as pending; locale falls back to the program', async () => {
     const w = await createWorld(h);
+    // No market of the program for the affiliate's country: the program's language applies.
+    await h.db.update(members).set({ country: 'FR' }).where(eq(members.id, w.affiliate.member.id));
     await h.db.update(programs).set({ defaultLocale: 'en-US' }).where(eq(programs.id, w.program.id));
     const p = await buildPaidPayout(h, w, { sequence: false });
     const waiting = await h.db.select({ id: logOutbox.id }).from(logOutbox).where(eq(logOutbox.partnerMemberId, w.affiliate.member.id)).orderBy(asc(logOutbox.id));
@@ -248,7 +260,7 @@ describe('a payout whose entries the sequencer has not placed yet', () => {
 
 describe('a payout Stripe reversed after it was paid', () => {
   it('keeps its lines and shows the reversal entries of the payout and of each commission with their indexes', async () => {
-    const w = await createWorld(h);
+    const w = await englishWorld();
     const p = await buildPaidPayout(h, w);
     const at = new Date(p.paidAt.getTime() + 86_400_000);
     await h.db.transaction(async (raw) => {
@@ -279,3 +291,16 @@ describe('a payout Stripe reversed after it was paid', () => {
   });
 });
 
+
+describe('the statement’s language', () => {
+  it('is the affiliate’s market’s default unless the reader asks for another', async () => {
+    // The world's affiliate is in DE, whose market speaks German.
+    const w = await createWorld(h);
+    const p = await buildPaidPayout(h, w);
+    const german = plain((await h.request('GET', statementUrl(p), { token: w.affiliate.token })).body as string);
+    expect(german).toMatch(/^<!doctype html>\n<html lang="de">/);
+    expect(german).toContain('1.234,56 €');
+    const english = await h.request('GET', statementUrl(p), { token: w.affiliate.token, headers: { 'accept-language': 'en' } });
+    expect(english.body as string).toMatch(/^<!doctype html>\n<html lang="en">/);
+  });
+});

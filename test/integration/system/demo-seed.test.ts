@@ -1,6 +1,7 @@
 import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commissions, conversions, links, logEntries, logOutbox, memberOrders, members, memberSegments, memberTags, pointsEntries, programs, tenants, tiers, users } from '../../../db/schema/index.js';
+import { clicks } from '../../../db/schema/partitioned.js';
 import { seedDemoIfEmpty, type DemoCredentials } from '../../../db/seed/demo.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 
@@ -57,11 +58,17 @@ describe('demo seed', () => {
     // Money from the first start: conversions credited through promo codes, processed after the
     // seed committed, each commissioned and each on its way into the transparency log.
     const seededConversions = await h.db.select().from(conversions).where(eq(conversions.programId, programId));
-    expect(seededConversions).toHaveLength(6);
+    expect(seededConversions).toHaveLength(8);
     expect(seededConversions.every((c) => c.processedAt !== null && c.partnerMemberId !== null)).toBe(true);
     const seededCommissions = await h.db.select().from(commissions).where(eq(commissions.programId, programId));
-    expect(seededCommissions).toHaveLength(6);
+    expect(seededCommissions).toHaveLength(8);
     expect(seededCommissions.every((c) => c.amount > 0)).toBe(true);
+    // The BR manager's review queue: two signups held by the fraud rules, each with its reason.
+    const held = seededCommissions.filter((c) => c.status === 'held');
+    expect(held.map((c) => [c.country, c.holdReasons]).sort()).toEqual([
+      ['BR', ['duplicate_customer']],
+      ['BR', ['self_referral']],
+    ]);
     const logged = [
       ...(await h.db.select({ type: logOutbox.type }).from(logOutbox).where(eq(logOutbox.programId, programId))),
       ...(await h.db.select({ type: logEntries.type }).from(logEntries).where(eq(logEntries.programId, programId))),
@@ -109,6 +116,39 @@ describe('demo seed', () => {
     const res = await h.request('GET', '/r/demo', { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0' } });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toMatch(/^https:\/\/shop\.demo\.trellis\.test\/spring\?.*utm_source=trellis.*&trellis_click=clk_/);
+  });
+
+  it('has a month of traffic on the demo affiliates\' links, counted as the writer counts real clicks', async () => {
+    const login = await h.request('POST', '/v1/auth/login', { body: { email: 'affiliate@demo.trellis.test', password: 'trellis-demo' } });
+    const token = login.body.accessToken;
+    const ana = login.body.user.memberId;
+    // The affiliate's chart: counted clicks on most of the last 30 days (today may have just begun).
+    const perf = await h.request('GET', `/v1/programs/${demo.programId}/affiliates/${ana}/performance`, { token });
+    expect(perf.status).toBe(200);
+    expect(perf.body.days).toHaveLength(30);
+    expect(perf.body.days.filter((d: { clicks: number }) => d.clicks > 0).length).toBeGreaterThanOrEqual(27);
+    expect(perf.body.totals.clicks).toBeGreaterThan(500);
+    // Her `demo` link and the two more with sub-ids, visitors mostly from her market.
+    const slugs = perf.body.byLink.filter((l: { clicks: number }) => l.clicks > 0).map((l: { slug: string }) => l.slug);
+    expect(slugs).toEqual(expect.arrayContaining(['demo', 'ana-reels', 'ana-blog-sandalias']));
+    const byCountry = perf.body.byCountry as { country: string | null; clicks: number }[];
+    expect(byCountry.find((c) => c.country === 'BR')!.clicks / perf.body.totals.clicks).toBeGreaterThan(0.7);
+    expect(byCountry.filter((c) => c.clicks > 0).length).toBeGreaterThan(2);
+
+    // Bots and duplicates are stored but not counted; rollups agree with the stored clicks.
+    await h.tracking.clicks.flush(); // the redirect case's click, so both reads see the same clicks
+    const stats = await h.request('GET', `/v1/programs/${demo.programId}/click-stats?groupBy=owner`, { token: demo.apiKey });
+    expect(stats.status).toBe(200);
+    expect(stats.body.rows.map((r: { key: string }) => r.key)).toHaveLength(2);
+    expect(stats.body.totals.duplicateClicks).toBeGreaterThan(0);
+    expect(stats.body.totals.botClicks).toBeGreaterThan(0);
+    // Some visitors come back later the same day: counted again, not unique again.
+    expect(stats.body.totals.uniqueClicks).toBeLessThan(stats.body.totals.clicks);
+    const stored = await h.db.select({ status: clicks.status, n: count() }).from(clicks).where(eq(clicks.programId, demo.programId)).groupBy(clicks.status);
+    const storedBy = Object.fromEntries(stored.map((r) => [r.status, r.n]));
+    expect(storedBy).toEqual({ counted: stats.body.totals.clicks, duplicate: stats.body.totals.duplicateClicks, bot: stats.body.totals.botClicks });
+    const subIds = await h.db.select({ subIds: clicks.subIds }).from(clicks).where(and(eq(clicks.programId, demo.programId), isNotNull(clicks.subIds))).limit(1);
+    expect(subIds[0]?.subIds).toHaveProperty('sub1');
   });
 
   it('does not seed a database that has data, nor twice', async () => {

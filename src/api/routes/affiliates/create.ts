@@ -17,7 +17,7 @@ export const createAffiliateRoute = defineRoute({
 });
 
 export function registerCreateAffiliate(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createAffiliateRoute, async (c) => {
+  return app.openapi(createAffiliateRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await createAffiliate(ctx, programId, c.req.valid('json')), 201);

@@ -17,7 +17,7 @@ export const decideAffiliateRoute = defineRoute({
 });
 
 export function registerDecideAffiliate(app: OpenAPIHono<AppEnv>) {
-  app.openapi(decideAffiliateRoute, async (c) => {
+  return app.openapi(decideAffiliateRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     return c.json(await decideAffiliate(ctx, programId, memberId, c.req.valid('json')), 200);

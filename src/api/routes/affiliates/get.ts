@@ -17,7 +17,7 @@ export const getAffiliateRoute = defineRoute({
 });
 
 export function registerGetAffiliate(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getAffiliateRoute, async (c) => {
+  return app.openapi(getAffiliateRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     return c.json(await getAffiliate(ctx, programId, memberId), 200);

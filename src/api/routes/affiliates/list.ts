@@ -17,7 +17,7 @@ export const listAffiliatesRoute = defineRoute({
 });
 
 export function registerListAffiliates(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listAffiliatesRoute, async (c) => {
+  return app.openapi(listAffiliatesRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await listAffiliates(ctx, programId, c.req.valid('query')), 200);

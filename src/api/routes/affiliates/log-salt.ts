@@ -27,7 +27,7 @@ export const getAffiliateLogSaltRoute = defineRoute({
 });
 
 export function registerGetAffiliateLogSalt(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getAffiliateLogSaltRoute, async (c) => {
+  return app.openapi(getAffiliateLogSaltRoute, async (c) => {
     const { programId, memberId } = c.req.valid('param');
     return c.json(await partnerLogSalt(serviceContext(c), programId, memberId), 200);
   });

@@ -31,7 +31,7 @@ export const listAffiliateReceiptsRoute = defineRoute({
 });
 
 export function registerListAffiliateReceipts(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listAffiliateReceiptsRoute, async (c) => {
+  return app.openapi(listAffiliateReceiptsRoute, async (c) => {
     const { programId, memberId } = c.req.valid('param');
     return c.json(await listPartnerEntries(serviceContext(c), c.get('deps').log, programId, memberId, c.req.valid('query')), 200);
   });

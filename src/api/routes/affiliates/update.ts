@@ -17,7 +17,7 @@ export const updateAffiliateRoute = defineRoute({
 });
 
 export function registerUpdateAffiliate(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateAffiliateRoute, async (c) => {
+  return app.openapi(updateAffiliateRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     return c.json(await updateAffiliate(ctx, programId, memberId, c.req.valid('json')), 200);

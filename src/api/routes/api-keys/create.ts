@@ -29,7 +29,7 @@ export const createApiKeyRoute = defineRoute({
 });
 
 export function registerCreateApiKey(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createApiKeyRoute, async (c) => {
+  return app.openapi(createApiKeyRoute, async (c) => {
     const { programId } = c.req.valid('param');
     const { secret, ...key } = await createApiKey(serviceContext(c), { programId, name: c.req.valid('json').name });
     c.header('Cache-Control', 'no-store');

@@ -22,7 +22,7 @@ export const listApiKeysRoute = defineRoute({
 });
 
 export function registerListApiKeys(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listApiKeysRoute, async (c) => {
+  return app.openapi(listApiKeysRoute, async (c) => {
     const page = await listApiKeys(serviceContext(c), c.req.valid('param').programId, c.req.valid('query'));
     return c.json({ data: page.data.map(apiKeyJson), nextCursor: page.nextCursor }, 200);
   });

@@ -19,7 +19,7 @@ export const revokeApiKeyRoute = defineRoute({
 });
 
 export function registerRevokeApiKey(app: OpenAPIHono<AppEnv>) {
-  app.openapi(revokeApiKeyRoute, async (c) => {
+  return app.openapi(revokeApiKeyRoute, async (c) => {
     const { programId, keyId } = c.req.valid('param');
     const key = await revokeApiKey(serviceContext(c), { programId, keyId });
     return c.json(apiKeyJson(key), 200);

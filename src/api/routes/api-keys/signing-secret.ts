@@ -28,7 +28,7 @@ export const rotateApiKeySigningSecretRoute = defineRoute({
 });
 
 export function registerRotateApiKeySigningSecret(app: OpenAPIHono<AppEnv>) {
-  app.openapi(rotateApiKeySigningSecretRoute, async (c) => {
+  return app.openapi(rotateApiKeySigningSecretRoute, async (c) => {
     const { rotatedAt, ...secret } = await rotateSigningSecret(serviceContext(c), c.req.valid('param').keyId);
     c.header('Cache-Control', 'no-store');
     return c.json({ ...secret, rotatedAt: rotatedAt.toISOString() }, 201);

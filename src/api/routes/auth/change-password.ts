@@ -20,7 +20,7 @@ export const changePasswordRoute = defineRoute({
 });
 
 export function registerChangePassword(app: OpenAPIHono<AppEnv>) {
-  app.openapi(changePasswordRoute, async (c) => {
+  return app.openapi(changePasswordRoute, async (c) => {
     await changeOwnPassword(serviceContext(c), c.req.valid('json'));
     return c.body(null, 204);
   });

@@ -23,7 +23,7 @@ export const jwksRoute = defineRoute({
 });
 
 export function registerJwks(app: OpenAPIHono<AppEnv>) {
-  app.openapi(jwksRoute, async (c) => {
+  return app.openapi(jwksRoute, async (c) => {
     const deps = c.get('deps');
     // Access-token keys and every transparency log key (checkpoint JWS, receipts), one set.
     const keys = [...(await deps.tokens.publicJwks()), ...(await deps.log.publicJwks())];

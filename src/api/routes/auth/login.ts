@@ -39,7 +39,7 @@ export const loginRoute = defineRoute({
 });
 
 export function registerLogin(app: OpenAPIHono<AppEnv>) {
-  app.openapi(loginRoute, async (c) => {
+  return app.openapi(loginRoute, async (c) => {
     const deps = c.get('deps');
     const result = await login({ db: deps.db, clock: deps.clock, logger: c.get('logger'), tokens: deps.tokens }, c.req.valid('json'));
     // Where partners log in from feeds the self-referral fraud rule (src/tracking/fraud/rules.ts).

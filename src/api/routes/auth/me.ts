@@ -17,7 +17,7 @@ export const meRoute = defineRoute({
 });
 
 export function registerMe(app: OpenAPIHono<AppEnv>) {
-  app.openapi(meRoute, async (c) => {
+  return app.openapi(meRoute, async (c) => {
     const user = await getCurrentUser(serviceContext(c));
     return c.json(userJson(user), 200);
   });

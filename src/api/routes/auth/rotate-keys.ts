@@ -24,7 +24,7 @@ export const rotateKeysRoute = defineRoute({
 });
 
 export function registerRotateKeys(app: OpenAPIHono<AppEnv>) {
-  app.openapi(rotateKeysRoute, async (c) => {
+  return app.openapi(rotateKeysRoute, async (c) => {
     const result = await rotateSigningKey(serviceContext(c), c.get('deps').tokens);
     return c.json(result, 200);
   });

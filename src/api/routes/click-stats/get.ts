@@ -32,7 +32,7 @@ export const getClickStatsRoute = defineRoute({
 });
 
 export function registerGetClickStats(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getClickStatsRoute, async (c) => {
+  return app.openapi(getClickStatsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await getClickStats(ctx, programId, c.req.valid('query')), 200);

@@ -18,7 +18,7 @@ export const listCommissionPolicyVersionsRoute = defineRoute({
 });
 
 export function registerListCommissionPolicyVersions(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listCommissionPolicyVersionsRoute, async (c) => {
+  return app.openapi(listCommissionPolicyVersionsRoute, async (c) => {
     const { programId, market } = c.req.valid('param');
     const page = await listCommissionPolicyVersions(serviceContext(c), programId, market, c.req.valid('query'));
     return c.json({ data: page.data.map(policyVersionJson), nextCursor: page.nextCursor }, 200);

@@ -18,7 +18,7 @@ export const listCommissionPoliciesRoute = defineRoute({
 });
 
 export function registerListCommissionPolicies(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listCommissionPoliciesRoute, async (c) => {
+  return app.openapi(listCommissionPoliciesRoute, async (c) => {
     const page = await listCommissionPolicies(serviceContext(c), c.req.valid('param').programId, c.req.valid('query'));
     return c.json({ data: page.data.map(policyJson), nextCursor: page.nextCursor }, 200);
   });

@@ -21,7 +21,7 @@ export const previewCommissionPolicyRoute = defineRoute({
 });
 
 export function registerPreviewCommissionPolicy(app: OpenAPIHono<AppEnv>) {
-  app.openapi(previewCommissionPolicyRoute, async (c) => {
+  return app.openapi(previewCommissionPolicyRoute, async (c) => {
     const { programId, market } = c.req.valid('param');
     return c.json(policyPreviewJson(await previewCommissionPolicy(serviceContext(c), programId, market, c.req.valid('json'))), 200);
   });

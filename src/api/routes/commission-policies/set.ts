@@ -24,7 +24,7 @@ export const setCommissionPolicyRoute = defineRoute({
 });
 
 export function registerSetCommissionPolicy(app: OpenAPIHono<AppEnv>) {
-  app.openapi(setCommissionPolicyRoute, async (c) => {
+  return app.openapi(setCommissionPolicyRoute, async (c) => {
     const { programId, market } = c.req.valid('param');
     const { version, created } = await setCommissionPolicy(serviceContext(c), programId, market, c.req.valid('json'));
     return created ? c.json(policyVersionJson(version), 201) : c.json(policyVersionJson(version), 200);

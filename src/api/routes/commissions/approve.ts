@@ -19,7 +19,7 @@ export const approveHeldCommissionRoute = defineRoute({
 });
 
 export function registerApproveHeldCommission(app: OpenAPIHono<AppEnv>) {
-  app.openapi(approveHeldCommissionRoute, async (c) => {
+  return app.openapi(approveHeldCommissionRoute, async (c) => {
     const ctx = serviceContext(c);
     const { commissionId } = c.req.valid('param');
     return c.json(await approveHeldCommission(ctx, commissionId, c.req.valid('json')), 200);

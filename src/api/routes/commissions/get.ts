@@ -17,7 +17,7 @@ export const getCommissionRoute = defineRoute({
 });
 
 export function registerGetCommission(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getCommissionRoute, async (c) => {
+  return app.openapi(getCommissionRoute, async (c) => {
     const ctx = serviceContext(c);
     const { commissionId } = c.req.valid('param');
     return c.json(await getCommission(ctx, commissionId), 200);

@@ -19,7 +19,7 @@ export const listCommissionsRoute = defineRoute({
 });
 
 export function registerListCommissions(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listCommissionsRoute, async (c) => {
+  return app.openapi(listCommissionsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await listCommissions(ctx, programId, c.req.valid('query')), 200);

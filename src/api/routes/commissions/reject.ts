@@ -19,7 +19,7 @@ export const rejectHeldCommissionRoute = defineRoute({
 });
 
 export function registerRejectHeldCommission(app: OpenAPIHono<AppEnv>) {
-  app.openapi(rejectHeldCommissionRoute, async (c) => {
+  return app.openapi(rejectHeldCommissionRoute, async (c) => {
     const ctx = serviceContext(c);
     const { commissionId } = c.req.valid('param');
     return c.json(await rejectHeldCommission(ctx, commissionId, c.req.valid('json')), 200);

@@ -23,7 +23,7 @@ export const cancelConversionRoute = defineRoute({
 });
 
 export function registerCancelConversion(app: OpenAPIHono<AppEnv>) {
-  app.openapi(cancelConversionRoute, async (c) => {
+  return app.openapi(cancelConversionRoute, async (c) => {
     const { ctx, programId } = await merchantCall(c);
     return c.json(await cancelConversion(ctx, programId, c.req.valid('param').conversionId, c.req.valid('json') ?? {}), 200);
   });

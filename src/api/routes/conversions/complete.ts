@@ -23,7 +23,7 @@ export const completeConversionRoute = defineRoute({
 });
 
 export function registerCompleteConversion(app: OpenAPIHono<AppEnv>) {
-  app.openapi(completeConversionRoute, async (c) => {
+  return app.openapi(completeConversionRoute, async (c) => {
     const { ctx, programId } = await merchantCall(c);
     return c.json(await completeConversion(ctx, programId, c.req.valid('param').conversionId, c.req.valid('json') ?? {}), 200);
   });

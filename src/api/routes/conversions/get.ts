@@ -17,7 +17,7 @@ export const getConversionRoute = defineRoute({
 });
 
 export function registerGetConversion(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getConversionRoute, async (c) => {
+  return app.openapi(getConversionRoute, async (c) => {
     return c.json(await getConversion(serviceContext(c), c.req.valid('param').conversionId), 200);
   });
 }

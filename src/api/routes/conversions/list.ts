@@ -20,7 +20,7 @@ export const listConversionsRoute = defineRoute({
 });
 
 export function registerListConversions(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listConversionsRoute, async (c) => {
+  return app.openapi(listConversionsRoute, async (c) => {
     return c.json(await listConversions(serviceContext(c), c.req.valid('param').programId, c.req.valid('query')), 200);
   });
 }

@@ -25,7 +25,7 @@ export const refundConversionRoute = defineRoute({
 });
 
 export function registerRefundConversion(app: OpenAPIHono<AppEnv>) {
-  app.openapi(refundConversionRoute, async (c) => {
+  return app.openapi(refundConversionRoute, async (c) => {
     const { ctx, programId } = await merchantCall(c);
     const { replayed, ...refund } = await refundConversion(ctx, programId, c.req.valid('param').conversionId, c.req.valid('json'));
     if (replayed) c.header(REPLAY_HEADER, 'true');

@@ -27,7 +27,7 @@ export const trackConversionRoute = defineRoute({
 });
 
 export function registerTrackConversion(app: OpenAPIHono<AppEnv>) {
-  app.openapi(trackConversionRoute, async (c) => {
+  return app.openapi(trackConversionRoute, async (c) => {
     const { ctx, programId } = await merchantCall(c);
     // The validator parsed the body with the service's own schema: no second parse.
     const deps = c.get('deps');

@@ -17,7 +17,7 @@ export const createCustomFieldRoute = defineRoute({
 });
 
 export function registerCreateCustomField(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createCustomFieldRoute, async (c) => {
+  return app.openapi(createCustomFieldRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await createCustomFieldDefinition(ctx, programId, c.req.valid('json')), 201);

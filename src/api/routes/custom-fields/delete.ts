@@ -18,7 +18,7 @@ export const deleteCustomFieldRoute = defineRoute({
 });
 
 export function registerDeleteCustomField(app: OpenAPIHono<AppEnv>) {
-  app.openapi(deleteCustomFieldRoute, async (c) => {
+  return app.openapi(deleteCustomFieldRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, fieldKey } = c.req.valid('param');
     return c.json(await deleteCustomFieldDefinition(ctx, programId, fieldKey), 200);

@@ -16,7 +16,7 @@ export const listCustomFieldsRoute = defineRoute({
 });
 
 export function registerListCustomFields(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listCustomFieldsRoute, async (c) => {
+  return app.openapi(listCustomFieldsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json({ data: await listCustomFieldDefinitions(ctx, programId) }, 200);

@@ -18,7 +18,7 @@ export const updateCustomFieldRoute = defineRoute({
 });
 
 export function registerUpdateCustomField(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateCustomFieldRoute, async (c) => {
+  return app.openapi(updateCustomFieldRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, fieldKey } = c.req.valid('param');
     return c.json(await updateCustomFieldDefinition(ctx, programId, fieldKey, c.req.valid('json')), 200);

@@ -30,7 +30,7 @@ export const listFxRatesRoute = defineRoute({
 });
 
 export function registerListFxRates(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listFxRatesRoute, async (c) => {
+  return app.openapi(listFxRatesRoute, async (c) => {
     const page = await listFxRates(serviceContext(c), c.req.valid('query'));
     return c.json({ data: page.data.map(fxRateJson), nextCursor: page.nextCursor }, 200);
   });

@@ -23,7 +23,7 @@ export const setFxRateRoute = defineRoute({
 });
 
 export function registerSetFxRate(app: OpenAPIHono<AppEnv>) {
-  app.openapi(setFxRateRoute, async (c) => {
+  return app.openapi(setFxRateRoute, async (c) => {
     const { rate, created } = await setFxRate(serviceContext(c), c.req.valid('json'));
     return created ? c.json(fxRateJson(rate), 201) : c.json(fxRateJson(rate), 200);
   });

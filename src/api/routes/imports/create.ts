@@ -45,7 +45,7 @@ async function* chunksOf(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uin
 }
 
 export function registerCreateImport(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createImportRoute, async (c) => {
+  return app.openapi(createImportRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     const query = c.req.valid('query');

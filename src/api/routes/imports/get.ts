@@ -23,7 +23,7 @@ export const getImportRoute = defineRoute({
 });
 
 export function registerGetImport(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getImportRoute, async (c) => {
+  return app.openapi(getImportRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, importId } = c.req.valid('param');
     const { errorsLimit, errorsCursor } = c.req.valid('query');

@@ -19,7 +19,7 @@ export const listImportsRoute = defineRoute({
 });
 
 export function registerListImports(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listImportsRoute, async (c) => {
+  return app.openapi(listImportsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await listImports(ctx, { programId, ...c.req.valid('query') }), 200);

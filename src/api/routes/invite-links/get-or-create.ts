@@ -23,7 +23,7 @@ export const getOrCreateInviteLinkRoute = defineRoute({
 });
 
 export function registerGetOrCreateInviteLink(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getOrCreateInviteLinkRoute, async (c) => {
+  return app.openapi(getOrCreateInviteLinkRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     const { link, created } = await getOrCreateInviteLink(ctx, programId, c.req.valid('json') ?? {}, publicBaseUrl(c));

@@ -83,7 +83,7 @@ export const getProgramKpisRoute = defineRoute({
 export type ProgramKpisBody = z.infer<typeof ProgramKpisSchema>;
 
 export function registerGetProgramKpis(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getProgramKpisRoute, async (c) => {
+  return app.openapi(getProgramKpisRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     const kpis = await getProgramKpis(ctx, programId, c.req.valid('query'));

@@ -17,7 +17,7 @@ export const archiveLinkRoute = defineRoute({
 });
 
 export function registerArchiveLink(app: OpenAPIHono<AppEnv>) {
-  app.openapi(archiveLinkRoute, async (c) => {
+  return app.openapi(archiveLinkRoute, async (c) => {
     const ctx = serviceContext(c);
     const { linkId } = c.req.valid('param');
     return c.json(await archiveLink(ctx, linkId, publicBaseUrl(c)), 200);

@@ -21,7 +21,7 @@ export const createLinkRoute = defineRoute({
 });
 
 export function registerCreateLink(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createLinkRoute, async (c) => {
+  return app.openapi(createLinkRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await createLink(ctx, programId, c.req.valid('json'), publicBaseUrl(c)), 201);

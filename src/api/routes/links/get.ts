@@ -17,7 +17,7 @@ export const getLinkRoute = defineRoute({
 });
 
 export function registerGetLink(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getLinkRoute, async (c) => {
+  return app.openapi(getLinkRoute, async (c) => {
     const ctx = serviceContext(c);
     const { linkId } = c.req.valid('param');
     return c.json(await getLink(ctx, linkId, publicBaseUrl(c)), 200);

@@ -18,7 +18,7 @@ export const listLinksRoute = defineRoute({
 });
 
 export function registerListLinks(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listLinksRoute, async (c) => {
+  return app.openapi(listLinksRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await listLinks(ctx, programId, c.req.valid('query'), publicBaseUrl(c)), 200);

@@ -17,7 +17,7 @@ export const restoreLinkRoute = defineRoute({
 });
 
 export function registerRestoreLink(app: OpenAPIHono<AppEnv>) {
-  app.openapi(restoreLinkRoute, async (c) => {
+  return app.openapi(restoreLinkRoute, async (c) => {
     const ctx = serviceContext(c);
     const { linkId } = c.req.valid('param');
     return c.json(await restoreLink(ctx, linkId, publicBaseUrl(c)), 200);

@@ -21,6 +21,10 @@ export const LinkSchema = z
     slug: z.string().openapi({ example: 'spring-sale' }),
     customSlug: z.boolean(),
     shortUrl: z.string().openapi({ example: 'https://go.example.com/r/spring-sale' }),
+    inviteUrl: z
+      .string()
+      .nullable()
+      .openapi({ example: 'https://go.example.com/i/x7Gq2LmP', description: 'Invite links: the page friends see first (localised, `GET /i/{slug}`), whose button follows `shortUrl`. Null for affiliate links.' }),
     title: z.string().nullable(),
     destinationUrl: z.string().nullable().openapi({ description: "Null for invite links: they go to the program's inviteDestinationUrl." }),
     countryDestinations: z.record(z.string(), z.string()),

@@ -20,7 +20,7 @@ export const updateLinkRoute = defineRoute({
 });
 
 export function registerUpdateLink(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateLinkRoute, async (c) => {
+  return app.openapi(updateLinkRoute, async (c) => {
     const ctx = serviceContext(c);
     const { linkId } = c.req.valid('param');
     return c.json(await updateLink(ctx, linkId, c.req.valid('json'), publicBaseUrl(c)), 200);

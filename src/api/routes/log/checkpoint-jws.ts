@@ -18,7 +18,7 @@ export const getCheckpointJwsRoute = defineRoute({
 });
 
 export function registerGetLogCheckpointJws(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getCheckpointJwsRoute, async (c) => {
+  return app.openapi(getCheckpointJwsRoute, async (c) => {
     const checkpoint = await readerFor(c.get('deps').db).cosignedCheckpoint();
     return rawResponse(checkpoint.jws, 'application/jose', 'no-cache');
   });

@@ -20,7 +20,7 @@ export const getCheckpointRoute = defineRoute({
 });
 
 export function registerGetLogCheckpoint(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getCheckpointRoute, async (c) => {
+  return app.openapi(getCheckpointRoute, async (c) => {
     const checkpoint = await readerFor(c.get('deps').db).cosignedCheckpoint();
     return rawResponse(checkpoint.cosignedNote, TEXT, 'no-cache');
   });

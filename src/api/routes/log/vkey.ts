@@ -16,7 +16,7 @@ export const getLogVkeyRoute = defineRoute({
 });
 
 export function registerGetLogVkey(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getLogVkeyRoute, async (c) => {
+  return app.openapi(getLogVkeyRoute, async (c) => {
     return rawResponse(`${await c.get('deps').log.vkey()}\n`, TEXT, 'public, max-age=60');
   });
 }

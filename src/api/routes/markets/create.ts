@@ -23,7 +23,7 @@ export const createMarketRoute = defineRoute({
 });
 
 export function registerCreateMarket(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createMarketRoute, async (c) => {
+  return app.openapi(createMarketRoute, async (c) => {
     const market = await createMarket(serviceContext(c), c.req.valid('param').programId, c.req.valid('json'));
     return c.json(marketJson(market), 201);
   });

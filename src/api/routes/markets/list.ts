@@ -21,7 +21,7 @@ export const listMarketsRoute = defineRoute({
 });
 
 export function registerListMarkets(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listMarketsRoute, async (c) => {
+  return app.openapi(listMarketsRoute, async (c) => {
     const page = await listMarkets(serviceContext(c), c.req.valid('param').programId, c.req.valid('query'));
     return c.json({ data: page.data.map(marketJson), nextCursor: page.nextCursor }, 200);
   });

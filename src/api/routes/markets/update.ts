@@ -23,7 +23,7 @@ export const updateMarketRoute = defineRoute({
 });
 
 export function registerUpdateMarket(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateMarketRoute, async (c) => {
+  return app.openapi(updateMarketRoute, async (c) => {
     const { programId, marketId } = c.req.valid('param');
     const market = await updateMarket(serviceContext(c), programId, marketId, c.req.valid('json'));
     return c.json(marketJson(market), 200);

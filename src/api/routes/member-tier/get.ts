@@ -17,7 +17,7 @@ export const getMemberTierRoute = defineRoute({
 });
 
 export function registerGetMemberTier(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getMemberTierRoute, async (c) => {
+  return app.openapi(getMemberTierRoute, async (c) => {
     const ctx = serviceContext(c);
     return c.json(memberTierJson(await getMemberTier(ctx, c.req.valid('param'))), 200);
   });

@@ -18,7 +18,7 @@ export const listTierHistoryRoute = defineRoute({
 });
 
 export function registerListTierHistory(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listTierHistoryRoute, async (c) => {
+  return app.openapi(listTierHistoryRoute, async (c) => {
     const ctx = serviceContext(c);
     const page = await listTierHistory(ctx, { ...c.req.valid('param'), ...c.req.valid('query') });
     return c.json({ data: page.data.map(tierHistoryJson), nextCursor: page.nextCursor }, 200);

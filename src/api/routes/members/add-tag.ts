@@ -16,7 +16,7 @@ export const addMemberTagRoute = defineRoute({
 });
 
 export function registerAddMemberTag(app: OpenAPIHono<AppEnv>) {
-  app.openapi(addMemberTagRoute, async (c) => {
+  return app.openapi(addMemberTagRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId, tag } = c.req.valid('param');
     return c.json(await addMemberTag(ctx, programId, memberId, tag), 200);

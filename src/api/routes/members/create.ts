@@ -18,7 +18,7 @@ export const createMemberRoute = defineRoute({
 });
 
 export function registerCreateMember(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createMemberRoute, async (c) => {
+  return app.openapi(createMemberRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await createMember(ctx, programId, c.req.valid('json')), 201);

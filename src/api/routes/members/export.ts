@@ -24,7 +24,7 @@ export const exportMembersRoute = defineRoute({
 });
 
 export function registerExportMembers(app: OpenAPIHono<AppEnv>) {
-  app.openapi(exportMembersRoute, async (c) => {
+  return app.openapi(exportMembersRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     const { format } = c.req.valid('query');

@@ -17,7 +17,7 @@ export const getMemberRoute = defineRoute({
 });
 
 export function registerGetMember(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getMemberRoute, async (c) => {
+  return app.openapi(getMemberRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     return c.json(await getMember(ctx, programId, memberId), 200);

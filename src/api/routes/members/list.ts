@@ -17,7 +17,7 @@ export const listMembersRoute = defineRoute({
 });
 
 export function registerListMembers(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listMembersRoute, async (c) => {
+  return app.openapi(listMembersRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await listMembers(ctx, programId, c.req.valid('query')), 200);

@@ -16,7 +16,7 @@ export const removeMemberTagRoute = defineRoute({
 });
 
 export function registerRemoveMemberTag(app: OpenAPIHono<AppEnv>) {
-  app.openapi(removeMemberTagRoute, async (c) => {
+  return app.openapi(removeMemberTagRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId, tag } = c.req.valid('param');
     return c.json(await removeMemberTag(ctx, programId, memberId, tag), 200);

@@ -18,7 +18,7 @@ export const updateMemberRoute = defineRoute({
 });
 
 export function registerUpdateMember(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateMemberRoute, async (c) => {
+  return app.openapi(updateMemberRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     return c.json(await updateMember(ctx, programId, memberId, c.req.valid('json')), 200);

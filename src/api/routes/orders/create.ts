@@ -28,7 +28,7 @@ export const recordMemberOrderRoute = defineRoute({
 });
 
 export function registerRecordMemberOrder(app: OpenAPIHono<AppEnv>) {
-  app.openapi(recordMemberOrderRoute, async (c) => {
+  return app.openapi(recordMemberOrderRoute, async (c) => {
     const ctx = serviceContext(c);
     const { occurredAt, ...body } = c.req.valid('json');
     const order = await recordOrder(ctx, { ...c.req.valid('param'), ...body, ...(occurredAt ? { occurredAt: new Date(occurredAt) } : {}) });

@@ -27,7 +27,7 @@ export const refundMemberOrderRoute = defineRoute({
 });
 
 export function registerRefundMemberOrder(app: OpenAPIHono<AppEnv>) {
-  app.openapi(refundMemberOrderRoute, async (c) => {
+  return app.openapi(refundMemberOrderRoute, async (c) => {
     const ctx = serviceContext(c);
     const { amount, idempotencyKey } = c.req.valid('json');
     const key = resolveIdempotencyKey(idempotencyKey, c.req.valid('header')['idempotency-key']);

@@ -17,7 +17,7 @@ export const getPayoutAccountRoute = defineRoute({
 });
 
 export function registerGetPayoutAccount(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getPayoutAccountRoute, async (c) => {
+  return app.openapi(getPayoutAccountRoute, async (c) => {
     const { programId, memberId } = c.req.valid('param');
     return c.json(await getPayoutAccount(serviceContext(c), programId, memberId), 200);
   });

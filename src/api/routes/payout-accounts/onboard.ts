@@ -22,7 +22,7 @@ export const startPayoutAccountOnboardingRoute = defineRoute({
 });
 
 export function registerStartPayoutAccountOnboarding(app: OpenAPIHono<AppEnv>) {
-  app.openapi(startPayoutAccountOnboardingRoute, async (c) => {
+  return app.openapi(startPayoutAccountOnboardingRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};

@@ -18,7 +18,7 @@ export const refreshPayoutAccountRoute = defineRoute({
 });
 
 export function registerRefreshPayoutAccount(app: OpenAPIHono<AppEnv>) {
-  app.openapi(refreshPayoutAccountRoute, async (c) => {
+  return app.openapi(refreshPayoutAccountRoute, async (c) => {
     const { programId, memberId } = c.req.valid('param');
     return c.json(await refreshPayoutAccount(serviceContext(c), stripeClient(c.get('deps').config), programId, memberId), 200);
   });

@@ -20,7 +20,7 @@ export const startPayoutRunRoute = defineRoute({
 });
 
 export function registerStartPayoutRun(app: OpenAPIHono<AppEnv>) {
-  app.openapi(startPayoutRunRoute, async (c) => {
+  return app.openapi(startPayoutRunRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     const { run } = await startPayoutRun(ctx, programId, { method: payoutMethodOf(c.get('deps').config), idempotencyKey: c.req.valid('header')['idempotency-key'] });

@@ -17,7 +17,7 @@ export const getPayoutRunRoute = defineRoute({
 });
 
 export function registerGetPayoutRun(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getPayoutRunRoute, async (c) => {
+  return app.openapi(getPayoutRunRoute, async (c) => {
     const { programId, runId } = c.req.valid('param');
     return c.json(await getPayoutRun(serviceContext(c), programId, runId), 200);
   });

@@ -18,7 +18,7 @@ export const listPayoutRunsRoute = defineRoute({
 });
 
 export function registerListPayoutRuns(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listPayoutRunsRoute, async (c) => {
+  return app.openapi(listPayoutRunsRoute, async (c) => {
     const { programId } = c.req.valid('param');
     return c.json(await listPayoutRuns(serviceContext(c), programId, c.req.valid('query')), 200);
   });

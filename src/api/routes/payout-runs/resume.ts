@@ -22,7 +22,7 @@ export const resumePayoutRunRoute = defineRoute({
 });
 
 export function registerResumePayoutRun(app: OpenAPIHono<AppEnv>) {
-  app.openapi(resumePayoutRunRoute, async (c) => {
+  return app.openapi(resumePayoutRunRoute, async (c) => {
     const { programId, runId } = c.req.valid('param');
     return c.json(await resumePayoutRun(serviceContext(c), programId, runId), 202);
   });

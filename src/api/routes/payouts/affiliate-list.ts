@@ -18,7 +18,7 @@ export const listAffiliatePayoutsRoute = defineRoute({
 });
 
 export function registerListAffiliatePayouts(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listAffiliatePayoutsRoute, async (c) => {
+  return app.openapi(listAffiliatePayoutsRoute, async (c) => {
     const { programId, memberId } = c.req.valid('param');
     return c.json(await listAffiliatePayouts(serviceContext(c), programId, memberId, c.req.valid('query')), 200);
   });

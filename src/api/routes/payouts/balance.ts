@@ -39,7 +39,7 @@ export const getAffiliateBalanceRoute = defineRoute({
 });
 
 export function registerGetAffiliateBalance(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getAffiliateBalanceRoute, async (c) => {
+  return app.openapi(getAffiliateBalanceRoute, async (c) => {
     const { programId, memberId } = c.req.valid('param');
     return c.json(await affiliateBalance(serviceContext(c), programId, memberId, payoutMethodOf(c.get('deps').config)), 200);
   });

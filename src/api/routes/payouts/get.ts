@@ -17,7 +17,7 @@ export const getPayoutRoute = defineRoute({
 });
 
 export function registerGetPayout(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getPayoutRoute, async (c) => {
+  return app.openapi(getPayoutRoute, async (c) => {
     const { programId, payoutId } = c.req.valid('param');
     return c.json(await getPayout(serviceContext(c), programId, payoutId), 200);
   });

@@ -25,7 +25,7 @@ export const listPayoutsRoute = defineRoute({
 });
 
 export function registerListPayouts(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listPayoutsRoute, async (c) => {
+  return app.openapi(listPayoutsRoute, async (c) => {
     const { programId } = c.req.valid('param');
     return c.json(await listPayouts(serviceContext(c), programId, c.req.valid('query')), 200);
   });

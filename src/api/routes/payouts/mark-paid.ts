@@ -25,7 +25,7 @@ export const markPayoutPaidRoute = defineRoute({
 });
 
 export function registerMarkPayoutPaid(app: OpenAPIHono<AppEnv>) {
-  app.openapi(markPayoutPaidRoute, async (c) => {
+  return app.openapi(markPayoutPaidRoute, async (c) => {
     const { programId, payoutId } = c.req.valid('param');
     return c.json(await markPayoutPaid(serviceContext(c), programId, payoutId, c.req.valid('json')), 200);
   });

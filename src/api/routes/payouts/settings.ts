@@ -27,7 +27,7 @@ export const getPayoutSettingsRoute = defineRoute({
 });
 
 export function registerGetPayoutSettings(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getPayoutSettingsRoute, async (c) => {
+  return app.openapi(getPayoutSettingsRoute, async (c) => {
     const { programId } = c.req.valid('param');
     return c.json(await getPayoutSettings(serviceContext(c), programId), 200);
   });

@@ -2,6 +2,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { statementCsv } from '../../../payouts/statements/csv.js';
 import { statementHtml } from '../../../payouts/statements/html.js';
 import { buildStatement } from '../../../payouts/statements/statement.js';
+import { translatorForMember } from '../../../i18n/overrides/translator.js';
 import type { AppEnv } from '../../env.js';
 import { defineRoute, serviceContext } from '../../openapi.js';
 import { pathParam } from '../../pagination.js';
@@ -35,10 +36,10 @@ export const getPayoutStatementRoute = defineRoute({
 });
 
 export function registerGetPayoutStatement(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getPayoutStatementRoute, async (c) => {
+  return app.openapi(getPayoutStatementRoute, async (c) => {
     const { programId, payoutId } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    const statement = await buildStatement(serviceContext(c), programId, payoutId);
+    const statement = await buildStatement(serviceContext(c), programId, payoutId, c.get('locale'));
     const filename = `trellis-statement-${statement.payout.id}.${format}`;
     c.header('cache-control', 'private, no-store');
     if (format === 'csv') {
@@ -51,6 +52,8 @@ export function registerGetPayoutStatement(app: OpenAPIHono<AppEnv>) {
     c.header('content-type', 'text/html; charset=utf-8');
     c.header('content-disposition', `inline; filename="${filename}"`);
     c.header('content-security-policy', HTML_CSP);
-    return c.body(statementHtml(statement, { origin: deps.log.origin, baseUrl }), 200);
+    // The affiliate's country's overrides (docs/translation-overrides.md) over the shipped labels.
+    const translate = await translatorForMember(deps.db, { programId, memberId: statement.affiliate.memberId, locale: statement.language });
+    return c.body(statementHtml(statement, { origin: deps.log.origin, baseUrl, translate }), 200);
   });
 }

@@ -31,7 +31,7 @@ export const adjustPointsRoute = defineRoute({
 });
 
 export function registerAdjustPoints(app: OpenAPIHono<AppEnv>) {
-  app.openapi(adjustPointsRoute, async (c) => {
+  return app.openapi(adjustPointsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { idempotencyKey, ...body } = c.req.valid('json');
     const key = resolveIdempotencyKey(idempotencyKey, c.req.valid('header')['idempotency-key']);

@@ -33,7 +33,7 @@ export const earnPointsRoute = defineRoute({
 });
 
 export function registerEarnPoints(app: OpenAPIHono<AppEnv>) {
-  app.openapi(earnPointsRoute, async (c) => {
+  return app.openapi(earnPointsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { idempotencyKey, expiresAt, ...body } = c.req.valid('json');
     const key = resolveIdempotencyKey(idempotencyKey, c.req.valid('header')['idempotency-key']);

@@ -16,7 +16,7 @@ export const getPointsBalanceRoute = defineRoute({
 });
 
 export function registerGetPointsBalance(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getPointsBalanceRoute, async (c) => {
+  return app.openapi(getPointsBalanceRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     return c.json(await getBalance(ctx, programId, memberId), 200);

@@ -19,7 +19,7 @@ export const listPointsEntriesRoute = defineRoute({
 });
 
 export function registerListPointsEntries(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listPointsEntriesRoute, async (c) => {
+  return app.openapi(listPointsEntriesRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     return c.json(await listEntries(ctx, programId, memberId, c.req.valid('query')), 200);

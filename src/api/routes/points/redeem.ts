@@ -31,7 +31,7 @@ export const redeemPointsRoute = defineRoute({
 });
 
 export function registerRedeemPoints(app: OpenAPIHono<AppEnv>) {
-  app.openapi(redeemPointsRoute, async (c) => {
+  return app.openapi(redeemPointsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { idempotencyKey, ...body } = c.req.valid('json');
     const key = resolveIdempotencyKey(idempotencyKey, c.req.valid('header')['idempotency-key']);

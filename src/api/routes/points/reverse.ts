@@ -27,7 +27,7 @@ export const reversePointsEntryRoute = defineRoute({
 });
 
 export function registerReversePointsEntry(app: OpenAPIHono<AppEnv>) {
-  app.openapi(reversePointsEntryRoute, async (c) => {
+  return app.openapi(reversePointsEntryRoute, async (c) => {
     const ctx = serviceContext(c);
     const { idempotencyKey, reason } = c.req.valid('json');
     const key = resolveIdempotencyKey(idempotencyKey, c.req.valid('header')['idempotency-key']);

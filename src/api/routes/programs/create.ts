@@ -22,7 +22,7 @@ export const createProgramRoute = defineRoute({
 });
 
 export function registerCreateProgram(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createProgramRoute, async (c) => {
+  return app.openapi(createProgramRoute, async (c) => {
     const { markets, ...program } = await createProgram(serviceContext(c), c.req.valid('json'));
     return c.json({ ...programJson(program), markets: markets.map(marketJson) }, 201);
   });

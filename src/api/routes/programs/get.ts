@@ -18,7 +18,7 @@ export const getProgramRoute = defineRoute({
 });
 
 export function registerGetProgram(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getProgramRoute, async (c) => {
+  return app.openapi(getProgramRoute, async (c) => {
     const program = await getProgram(serviceContext(c), c.req.valid('param').programId);
     return c.json(programJson(program), 200);
   });

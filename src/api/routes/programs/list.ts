@@ -22,7 +22,7 @@ export const listProgramsRoute = defineRoute({
 });
 
 export function registerListPrograms(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listProgramsRoute, async (c) => {
+  return app.openapi(listProgramsRoute, async (c) => {
     const page = await listPrograms(serviceContext(c), c.req.valid('query'));
     return c.json({ data: page.data.map(programJson), nextCursor: page.nextCursor }, 200);
   });

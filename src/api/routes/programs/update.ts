@@ -24,7 +24,7 @@ export const updateProgramRoute = defineRoute({
 });
 
 export function registerUpdateProgram(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateProgramRoute, async (c) => {
+  return app.openapi(updateProgramRoute, async (c) => {
     const program = await updateProgram(serviceContext(c), c.req.valid('param').programId, c.req.valid('json'));
     return c.json(programJson(program), 200);
   });

@@ -17,7 +17,7 @@ export const archivePromoCodeRoute = defineRoute({
 });
 
 export function registerArchivePromoCode(app: OpenAPIHono<AppEnv>) {
-  app.openapi(archivePromoCodeRoute, async (c) => {
+  return app.openapi(archivePromoCodeRoute, async (c) => {
     return c.json(await archivePromoCode(serviceContext(c), c.req.valid('param').promoCodeId), 200);
   });
 }

@@ -20,7 +20,7 @@ export const createPromoCodeRoute = defineRoute({
 });
 
 export function registerCreatePromoCode(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createPromoCodeRoute, async (c) => {
+  return app.openapi(createPromoCodeRoute, async (c) => {
     return c.json(await createPromoCode(serviceContext(c), c.req.valid('param').programId, c.req.valid('json')), 201);
   });
 }

@@ -19,7 +19,7 @@ export const listPromoCodesRoute = defineRoute({
 });
 
 export function registerListPromoCodes(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listPromoCodesRoute, async (c) => {
+  return app.openapi(listPromoCodesRoute, async (c) => {
     return c.json(await listPromoCodes(serviceContext(c), c.req.valid('param').programId, c.req.valid('query')), 200);
   });
 }

@@ -30,7 +30,7 @@ export const getConsistencyProofRoute = defineRoute({
 });
 
 export function registerGetLogConsistencyProof(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getConsistencyProofRoute, async (c) => {
+  return app.openapi(getConsistencyProofRoute, async (c) => {
     const q = c.req.valid('query');
     const reader = readerFor(c.get('deps').db);
     const to = q.to ?? (await reader.latestCheckpoint())?.treeSize ?? 0;

@@ -36,7 +36,7 @@ export const getInclusionProofRoute = defineRoute({
 });
 
 export function registerGetLogInclusionProof(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getInclusionProofRoute, async (c) => {
+  return app.openapi(getInclusionProofRoute, async (c) => {
     const q = c.req.valid('query');
     if ((q.index === undefined) === (q.entryHash === undefined)) throw new ValidationError([{ field: 'index', reason: 'give exactly one of index and entryHash' }]);
     let leafHash: Uint8Array | undefined;

@@ -35,7 +35,7 @@ export const getPublicProgramStatsRoute = defineRoute({
 });
 
 export function registerGetPublicProgramStats(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getPublicProgramStatsRoute, async (c) => {
+  return app.openapi(getPublicProgramStatsRoute, async (c) => {
     return c.json(await publicProgramStats(c.get('deps').db, c.req.valid('param').programId), 200);
   });
 }

@@ -73,7 +73,7 @@ function handlerFor(c: Context<AppEnv>): RedirectHandler {
 
 /** The same core as the node:http fast path (src/tracking/redirect/node-listener.ts), behind Hono. */
 export function registerFollowLink(app: OpenAPIHono<AppEnv>) {
-  app.openapi(followLinkRoute, async (c) => {
+  return app.openapi(followLinkRoute, async (c) => {
     const url = c.req.url;
     const q = url.indexOf('?');
     const headers = c.req.raw.headers;
@@ -86,7 +86,7 @@ export function registerFollowLink(app: OpenAPIHono<AppEnv>) {
       socketAddress: socketAddress(c) ?? '0.0.0.0',
       socketTls: url.startsWith('https:'),
     });
-    const rendered = renderAnswer(answer, headers.get('accept') ?? undefined, c.get('requestId'));
+    const rendered = renderAnswer(answer, headers.get('accept') ?? undefined, c.get('requestId'), headers.get('accept-language') ?? undefined);
     return new Response(rendered.body || null, { status: rendered.status, headers: rendered.headers }) as never;
   });
 }

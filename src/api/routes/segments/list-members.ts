@@ -42,7 +42,7 @@ export const listSegmentMembersRoute = defineRoute({
 export type SegmentMembersPage = z.infer<typeof SegmentMembersPageSchema>;
 
 export function registerListSegmentMembers(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listSegmentMembersRoute, async (c) => {
+  return app.openapi(listSegmentMembersRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, segment } = c.req.valid('param');
     const page = await listSegmentMembers(ctx, { programId, segment, page: c.req.valid('query') });

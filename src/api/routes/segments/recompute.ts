@@ -21,7 +21,7 @@ export const recomputeSegmentsRoute = defineRoute({
 });
 
 export function registerRecomputeSegments(app: OpenAPIHono<AppEnv>) {
-  app.openapi(recomputeSegmentsRoute, async (c) => {
+  return app.openapi(recomputeSegmentsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await requestSegmentRecompute(ctx, programId), 202);

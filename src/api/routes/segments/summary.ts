@@ -28,7 +28,7 @@ export const segmentSummaryRoute = defineRoute({
 export type SegmentCountsResponse = z.infer<typeof SegmentCountsSchema>;
 
 export function registerGetSegmentCounts(app: OpenAPIHono<AppEnv>) {
-  app.openapi(segmentSummaryRoute, async (c) => {
+  return app.openapi(segmentSummaryRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     const counts = await segmentCounts(ctx, programId);

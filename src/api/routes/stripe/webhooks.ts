@@ -29,7 +29,7 @@ export const receiveStripeWebhookRoute = defineRoute({
 });
 
 export function registerReceiveStripeWebhook(app: OpenAPIHono<AppEnv>) {
-  app.openapi(receiveStripeWebhookRoute, async (c) => {
+  return app.openapi(receiveStripeWebhookRoute, async (c) => {
     const deps = c.get('deps');
     // The signature covers the exact bytes: read them raw, never a parsed and re-serialised body.
     const raw = Buffer.from(await c.req.arrayBuffer());

@@ -18,7 +18,7 @@ export const healthRoute = defineRoute({
 });
 
 export function registerHealth(app: OpenAPIHono<AppEnv>) {
-  app.openapi(healthRoute, async (c) => {
+  return app.openapi(healthRoute, async (c) => {
     try {
       await c.get('deps').healthCheck();
       return c.json({ status: 'ok' as const, database: 'ok' as const }, 200);

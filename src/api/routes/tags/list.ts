@@ -18,7 +18,7 @@ export const listTagsRoute = defineRoute({
 });
 
 export function registerListTags(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listTagsRoute, async (c) => {
+  return app.openapi(listTagsRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(await listTags(ctx, programId, c.req.valid('query')), 200);

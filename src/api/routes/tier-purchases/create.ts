@@ -33,7 +33,7 @@ export const createTierPurchaseRoute = defineRoute({
 });
 
 export function registerCreateTierPurchase(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createTierPurchaseRoute, async (c) => {
+  return app.openapi(createTierPurchaseRoute, async (c) => {
     const ctx = serviceContext(c);
     const body = c.req.valid('json');
     const header = c.req.valid('header')['idempotency-key'];

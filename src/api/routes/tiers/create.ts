@@ -18,7 +18,7 @@ export const createTierRoute = defineRoute({
 });
 
 export function registerCreateTier(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createTierRoute, async (c) => {
+  return app.openapi(createTierRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     return c.json(tierJson(await createTier(ctx, { programId, tier: c.req.valid('json') })), 201);

@@ -17,7 +17,7 @@ export const deleteTierRoute = defineRoute({
 });
 
 export function registerDeleteTier(app: OpenAPIHono<AppEnv>) {
-  app.openapi(deleteTierRoute, async (c) => {
+  return app.openapi(deleteTierRoute, async (c) => {
     const ctx = serviceContext(c);
     await deleteTier(ctx, c.req.valid('param'));
     return c.body(null, 204);

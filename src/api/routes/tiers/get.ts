@@ -16,7 +16,7 @@ export const getTierRoute = defineRoute({
 });
 
 export function registerGetTier(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getTierRoute, async (c) => {
+  return app.openapi(getTierRoute, async (c) => {
     const ctx = serviceContext(c);
     return c.json(tierJson(await getTier(ctx, c.req.valid('param'))), 200);
   });

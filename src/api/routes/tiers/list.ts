@@ -18,7 +18,7 @@ export const listTiersRoute = defineRoute({
 });
 
 export function registerListTiers(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listTiersRoute, async (c) => {
+  return app.openapi(listTiersRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId } = c.req.valid('param');
     const page = await listTiers(ctx, { programId, ...c.req.valid('query') });

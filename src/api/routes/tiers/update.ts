@@ -18,7 +18,7 @@ export const updateTierRoute = defineRoute({
 });
 
 export function registerUpdateTier(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateTierRoute, async (c) => {
+  return app.openapi(updateTierRoute, async (c) => {
     const ctx = serviceContext(c);
     const { programId, tierId } = c.req.valid('param');
     return c.json(tierJson(await updateTier(ctx, { programId, tierId, patch: c.req.valid('json') })), 200);

@@ -21,7 +21,7 @@ export const createUserRoute = defineRoute({
 });
 
 export function registerCreateUser(app: OpenAPIHono<AppEnv>) {
-  app.openapi(createUserRoute, async (c) => {
+  return app.openapi(createUserRoute, async (c) => {
     const user = await createUser(serviceContext(c), c.req.valid('json'));
     return c.json(userJson(user), 201);
   });

@@ -18,7 +18,7 @@ export const getUserRoute = defineRoute({
 });
 
 export function registerGetUser(app: OpenAPIHono<AppEnv>) {
-  app.openapi(getUserRoute, async (c) => {
+  return app.openapi(getUserRoute, async (c) => {
     const user = await getUser(serviceContext(c), c.req.valid('param').userId);
     return c.json(userJson(user), 200);
   });

@@ -24,7 +24,7 @@ export const listUsersRoute = defineRoute({
 });
 
 export function registerListUsers(app: OpenAPIHono<AppEnv>) {
-  app.openapi(listUsersRoute, async (c) => {
+  return app.openapi(listUsersRoute, async (c) => {
     const page = await listUsers(serviceContext(c), c.req.valid('query'));
     return c.json({ data: page.data.map(userJson), nextCursor: page.nextCursor }, 200);
   });

@@ -23,7 +23,7 @@ export const updateUserRoute = defineRoute({
 });
 
 export function registerUpdateUser(app: OpenAPIHono<AppEnv>) {
-  app.openapi(updateUserRoute, async (c) => {
+  return app.openapi(updateUserRoute, async (c) => {
     const user = await updateUser(serviceContext(c), c.req.valid('param').userId, c.req.valid('json'));
     return c.json(userJson(user), 200);
   });
