@@ -1,3 +1,5 @@
+import { asc, desc, gt, lt, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { parseInput } from './validation.js';
 
@@ -31,4 +33,20 @@ export function toPage<T extends { id: string }, V = T>(rows: T[], limit: number
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
   return { data: slice.map(view), nextCursor: more ? slice[slice.length - 1]!.id : null };
+}
+
+/** `?order=` of lists people read newest first (links, commissions); oldest first by default. */
+export const listOrderSchema = z.enum(['oldest', 'newest']).default('oldest').describe('oldest (the default) or newest first');
+export type ListOrder = z.output<typeof listOrderSchema>;
+
+/**
+ * Keyset paging over a time-ordered id column in either direction: the condition that starts a
+ * page after `cursor`, and the ordering. The cursor stays the last id handed out.
+ */
+export function idPaging(column: AnyPgColumn, order: ListOrder, cursor: string | undefined): { after: SQL | undefined; orderBy: SQL } {
+  const newest = order === 'newest';
+  return {
+    after: cursor === undefined ? undefined : newest ? lt(column, cursor) : gt(column, cursor),
+    orderBy: newest ? desc(column) : asc(column),
+  };
 }

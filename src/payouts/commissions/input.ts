@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { commissionKind, commissionStatus } from '../../../db/schema/index.js';
-import { pageInputSchema } from '../../core/pagination.js';
+import { listOrderSchema, pageInputSchema } from '../../core/pagination.js';
 
 /** Commission API inputs: they check form only; the services check scope and the lifecycle. */
 
@@ -23,6 +23,7 @@ export const CommissionListQuerySchema = pageInputSchema.extend({
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code in upper case')
     .optional()
     .openapi({ description: 'The market (country) whose policy made the commission.' }),
+  order: listOrderSchema.optional(),
 });
 
 export type CommissionDecisionInput = z.infer<typeof CommissionDecisionInputSchema>;

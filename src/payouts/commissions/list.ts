@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { commissions, programs } from '../../../db/schema/index.js';
 import type { ServiceContext } from '../../context.js';
 import type { Actor } from '../../core/auth/actor.js';
 import { loadProgramInScope, programVisibleTo } from '../../core/auth/scope.js';
-import { pageLimit, toPage, type Page } from '../../core/pagination.js';
+import { idPaging, pageLimit, toPage, type Page } from '../../core/pagination.js';
 import { parseInput } from '../../core/validation.js';
 import { NotFoundError } from '../../errors.js';
 import type { CommissionRow } from './effects.js';
@@ -56,13 +56,13 @@ export async function getCommission(ctx: ServiceContext, commissionId: string): 
   return commissionView(commission, ctx.actor);
 }
 
-/** A program's commissions the caller may see, oldest first, filtered by status, kind, partner, conversion or market. */
+/** A program's commissions the caller may see, oldest first unless `order=newest`, filtered by status, kind, partner, conversion or market. */
 export async function listCommissions(ctx: ServiceContext, programId: string, raw: CommissionListQuery): Promise<Page<CommissionView>> {
   const query = parseInput(CommissionListQuerySchema, raw, 'query');
   const program = await loadProgramInScope(ctx, programId);
   const { limit, fetch, cursor } = pageLimit({ limit: query.limit, cursor: query.cursor });
-  const conditions: (SQL | undefined)[] = [eq(commissions.programId, program.id), commissionScopeCondition(ctx.actor)];
-  if (cursor !== undefined) conditions.push(gt(commissions.id, cursor));
+  const paging = idPaging(commissions.id, query.order ?? 'oldest', cursor);
+  const conditions: (SQL | undefined)[] = [eq(commissions.programId, program.id), commissionScopeCondition(ctx.actor), paging.after];
   if (query.status) conditions.push(eq(commissions.status, query.status));
   if (query.kind) conditions.push(eq(commissions.kind, query.kind));
   if (query.partnerMemberId) conditions.push(eq(commissions.partnerMemberId, query.partnerMemberId));
@@ -72,7 +72,7 @@ export async function listCommissions(ctx: ServiceContext, programId: string, ra
     .select()
     .from(commissions)
     .where(and(...conditions))
-    .orderBy(asc(commissions.id))
+    .orderBy(paging.orderBy)
     .limit(fetch);
   return toPage(rows, limit, (row) => commissionView(row, ctx.actor));
 }

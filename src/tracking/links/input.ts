@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { pageInputSchema } from '../../core/pagination.js';
+import { listOrderSchema, pageInputSchema } from '../../core/pagination.js';
 
 /**
  * Link input shapes. They check form only; destinations against the allowed hosts, slugs against
@@ -68,6 +68,7 @@ export const LinkListQuerySchema = pageInputSchema.extend({
   kind: z.enum(LINK_KINDS).optional(),
   status: z.enum(LINK_STATUSES).optional(),
   q: z.string().trim().min(1).max(64).optional().openapi({ description: 'Prefix of the slug (case-sensitive) or of the title (any case).' }),
+  order: listOrderSchema.optional(),
 });
 
 export const InviteLinkInputSchema = z

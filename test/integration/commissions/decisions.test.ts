@@ -169,6 +169,10 @@ describe('scope', () => {
     const page = await h.request('GET', `/v1/programs/${world.program.id}/commissions?limit=1`, { token: world.tokens.admin });
     expect(ids(page)).toEqual([de.id]);
     expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions?limit=1&cursor=${page.body.nextCursor}`, { token: world.tokens.admin }))).toEqual([us.id]);
+    // Newest first, for people reading what just happened; the cursor then walks back in time.
+    const newest = await h.request('GET', `/v1/programs/${world.program.id}/commissions?limit=1&order=newest`, { token: world.tokens.admin });
+    expect(ids(newest)).toEqual([us.id]);
+    expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions?limit=1&order=newest&cursor=${newest.body.nextCursor}`, { token: world.tokens.admin }))).toEqual([de.id]);
     const bad = await h.request('GET', `/v1/programs/${world.program.id}/commissions?status=nope&country=de`, { token: world.tokens.admin });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['query.country', 'query.status']);

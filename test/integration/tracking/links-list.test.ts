@@ -96,3 +96,21 @@ describe('links: list and read, by role', () => {
     expect(res.body.error.details.issues.map((i: { field: string }) => i.field).sort()).toEqual(['query.kind', 'query.limit', 'query.status']);
   });
 });
+
+describe('links: newest first', () => {
+  it('pages newest first with order=newest, the cursor going back in time, and refuses other orders', async () => {
+    const { w, deSpring, deSummer, us, invite } = await populated();
+    const all = ids(deSpring, deSummer, us, invite);
+    const first = await h.request('GET', listPath(w.program.id, 'order=newest&limit=3'), { token: w.admin.token });
+    expect(first.status).toBe(200);
+    const second = await h.request('GET', listPath(w.program.id, `order=newest&limit=3&cursor=${first.body.nextCursor}`), { token: w.admin.token });
+    const listed: string[] = [...idsOf(first), ...idsOf(second)];
+    // Ids sort by creation time: newest first is the reverse of their order.
+    expect(listed).toEqual([...all].reverse());
+    expect(second.body.nextCursor).toBeNull();
+
+    const bad = await h.request('GET', listPath(w.program.id, 'order=random'), { token: w.admin.token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.issues[0].field).toBe('query.order');
+  });
+});

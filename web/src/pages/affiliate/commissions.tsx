@@ -11,7 +11,7 @@ const STATUSES = ['pending', 'held', 'approved', 'paid', 'reversed', 'rejected']
 type Status = (typeof STATUSES)[number];
 
 async function loadCommissions(programId: string, status: Status | '', page: { cursor?: string; limit: number }) {
-  const query = { limit: String(page.limit), ...(status ? { status } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const query = { limit: String(page.limit), order: 'newest' as const, ...(status ? { status } : {}), ...(page.cursor ? { cursor: page.cursor } : {}) };
   return await call(api.v1.programs[':programId'].commissions.$get({ param: { programId }, query }));
 }
 

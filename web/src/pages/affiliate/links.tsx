@@ -12,7 +12,8 @@ import { StatusBadge, useAffiliate } from './shared';
 type LinkStatus = 'active' | 'archived';
 
 async function loadLinks(programId: string, status: LinkStatus, page: { cursor?: string; limit: number }) {
-  const query = { kind: 'affiliate' as const, status, limit: String(page.limit), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  // Newest first: the link just built is at the top.
+  const query = { kind: 'affiliate' as const, status, order: 'newest' as const, limit: String(page.limit), ...(page.cursor ? { cursor: page.cursor } : {}) };
   return await call(api.v1.programs[':programId'].links.$get({ param: { programId }, query }));
 }
 

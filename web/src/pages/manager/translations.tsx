@@ -14,6 +14,12 @@ const NAMESPACES = Object.keys(import.meta.glob('../../../../src/i18n/locales/en
   .map((path) => path.slice(path.lastIndexOf('/') + 1, -'.json'.length))
   .sort();
 
+/** `web-affiliate` -> `webAffiliate`: a namespace's label key (keys are dotted words, no dashes). */
+const areaKey = (ns: string) => ns.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+// i18n-keys: translations.areas.errors translations.areas.statements translations.areas.pages translations.areas.invite
+// i18n-keys: translations.areas.notifications translations.areas.webCommon translations.areas.webAffiliate
+// i18n-keys: translations.areas.webVerify translations.areas.webMember translations.areas.webManager translations.areas.webAdmin
+
 /** A search box that waits for a pause in typing before it asks the API. */
 function useDebounced<T>(value: T, ms: number): T {
   const [settled, setSettled] = useState(value);
@@ -77,7 +83,7 @@ export function TranslationsPage() {
               <option value="">{t('translations.allNamespaces')}</option>
               {NAMESPACES.map((ns) => (
                 <option key={ns} value={ns}>
-                  {ns}
+                  {t(`translations.areas.${areaKey(ns)}`, { defaultValue: ns })}
                 </option>
               ))}
             </select>
@@ -110,7 +116,7 @@ export function TranslationsPage() {
                 header: t('translations.col.key'),
                 cell: (row) => (
                   <span className="stack-tight mono small text-key">
-                    <span className="muted">{row.namespace}</span>
+                    <span className="muted">{t(`translations.areas.${areaKey(row.namespace)}`, { defaultValue: row.namespace })}</span>
                     <span>{row.key}</span>
                   </span>
                 ),
