@@ -47,6 +47,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
   const lines = [
     '',
     `  Trellis is running at ${base}`,
+    `  Dashboards:      ${base}/login`,
     `  API reference:   ${base}/docs`,
     `  OpenAPI:         ${base}/openapi.json`,
     `  Health:          ${base}/healthz`,

@@ -38,7 +38,12 @@ export function DataTable<Row>({
   pageSize?: number;
 }) {
   const { t } = useTranslation('web-common');
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  // Other filters (deps) start again at the first page: an old cursor belongs to the old list.
+  const depsKey = JSON.stringify(deps);
+  const [paging, setPaging] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: depsKey, cursors: [undefined] });
+  const cursors = paging.key === depsKey ? paging.cursors : [undefined];
+  const setCursors = (next: (current: (string | undefined)[]) => (string | undefined)[]) =>
+    setPaging((p) => ({ key: depsKey, cursors: next(p.key === depsKey ? p.cursors : [undefined]) }));
   const cursor = cursors[cursors.length - 1];
   const state = useLoad(() => load({ cursor, limit: pageSize }), [cursor, pageSize, ...deps]);
   const pageNumber = cursors.length;
