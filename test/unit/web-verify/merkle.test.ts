@@ -1,32 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { emptyRoot, leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../../web/src/verify/merkle.js';
-
-// The public RFC 9162 vectors (transparency-dev/merkle), read in place, as test/unit/transparency does.
-const VECTORS = fileURLToPath(new URL('../../../../shared/vectors/merkle', import.meta.url));
-
-interface InclusionVector { leafIdx: number; treeSize: number; root: string; leafHash: string; proof: string[] | null; wantErr: boolean }
-interface ConsistencyVector { size1: number; size2: number; root1: string; root2: string; proof: string[] | null; wantErr: boolean }
-
-function jsonFilesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return jsonFilesUnder(path);
-    return name.endsWith('.json') ? [path] : [];
-  });
-}
+import { consistencyVectors, DELIBERATE_REJECTIONS, inclusionVectors, rootsVector } from '../../helpers/merkle-vectors.js';
 
 const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const read = <T>(path: string) => ({ name: relative(VECTORS, path), vector: JSON.parse(readFileSync(path, 'utf8')) as T });
 
-/** Same deliberate policy as the server's verifier: 12-byte "roots" are not hashes, so never "consistent" (see test/unit/transparency/merkle-vectors.test.ts). */
-const DELIBERATE_REJECTIONS = new Set(['consistency/additional/sizes-are-equal-one-and-proof-is-empty.json']);
-
-const inclusion = jsonFilesUnder(join(VECTORS, 'inclusion')).map((p) => read<InclusionVector>(p));
-const consistency = jsonFilesUnder(join(VECTORS, 'consistency')).map((p) => read<ConsistencyVector>(p));
+const inclusion = inclusionVectors();
+const consistency = consistencyVectors();
 
 describe('browser Merkle verifier (WebCrypto) on the RFC 9162 vectors', () => {
   it('reads every vector file', () => {
@@ -35,7 +15,7 @@ describe('browser Merkle verifier (WebCrypto) on the RFC 9162 vectors', () => {
   });
 
   it('roots.json: the root of the first N leaves, N = 0..8', async () => {
-    const { leafInputsHex, rootsHexBySize } = JSON.parse(readFileSync(join(VECTORS, 'roots.json'), 'utf8')) as { leafInputsHex: string[]; rootsHexBySize: string[] };
+    const { leafInputsHex, rootsHexBySize } = rootsVector();
     const leaves = await Promise.all(leafInputsHex.map((h) => leafHash(new Uint8Array(Buffer.from(h, 'hex')))));
     for (const [size, root] of rootsHexBySize.entries()) expect(hex(await rootOf(leaves.slice(0, size)))).toBe(root);
     expect(hex(await emptyRoot())).toBe(rootsHexBySize[0]);
