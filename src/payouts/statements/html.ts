@@ -2,6 +2,7 @@ import { formatDate, formatDateTime, formatDecimal, formatMoney } from './format
 import { translator, type Translate } from '../../i18n/translate.js';
 import { statementLabels, type StatementLabels } from './labels.js';
 import type { LogPosition, Statement, StatementHistoryEntry, StatementLine } from './statement.js';
+import { escapeHtml } from '../../html-escape.js';
 
 /**
  * A statement as one standalone HTML page: no scripts, no external resources, printable, a real
@@ -19,8 +20,6 @@ export interface StatementPageOptions {
   translate?: Translate;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
 const STYLE = `
   body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111; margin: 2rem; }

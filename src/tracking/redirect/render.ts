@@ -2,6 +2,7 @@ import { SUPPORTED_LOCALES, type Locale } from '../../i18n/locales.js';
 import { matchAcceptLanguage } from '../../i18n/negotiate.js';
 import { translator } from '../../i18n/translate.js';
 import type { RedirectAnswer } from './handler.js';
+import { escapeHtml } from '../../html-escape.js';
 
 /** The wire form of a redirect answer, shared by the Hono route and the node:http fast path. */
 export interface RenderedAnswer {
@@ -25,8 +26,6 @@ const PROBLEMS: Record<404 | 429 | 503, Problem> = {
   503: { code: 'unavailable', message: 'This link cannot be followed right now; try again in a few seconds.', title: 'Temporarily unavailable' },
 };
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
 
 const page = (lang: Locale, title: string, message: string) =>
   `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
