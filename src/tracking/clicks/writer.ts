@@ -59,12 +59,16 @@ interface DedupRows {
 }
 
 /**
- * Creates and locks the click_dedup rows of the batch's human clicks. Most visitors in a batch are
- * new, so their rows are inserted already holding the outcome of classifying them against an empty
- * row, and need no update afterwards; only rows that existed are read back (`for update`).
- * Both statements take rows in one fixed order (byte order of the key), so two processes flushing
- * the same visitors wait on each other instead of deadlocking; a visitor another process is
- * inserting right now conflicts once that process commits, and is then read and locked here.
+ * Creates and locks the click_dedup rows of the batch's human clicks, in ONE statement. Most
+ * visitors in a batch are new, so their rows are inserted already holding the outcome of
+ * classifying them against an empty row, and need no update afterwards. A row that exists already
+ * is locked by the upsert's no-op update and comes back as it was (the update changes no value),
+ * for the batch to be classified against it. Rows are taken in one fixed order (byte order of the
+ * key), so two processes flushing the same visitors wait on each other instead of deadlocking.
+ *
+ * One statement rather than an insert and a `select ... for update` of the conflicts: the select
+ * joined a JSON record set to the table, and a plan cached while the table was small scanned all
+ * of it on every flush once it had grown.
  */
 async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows> {
   const firstDay = new Map<string, DedupState>();
@@ -90,39 +94,27 @@ async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows>
     newRows += `${newRows ? ',' : '['}{"l":${JSON.stringify(key.slice(0, cut))},"h":${JSON.stringify(key.slice(cut + 1))},"d":"${s.day}","t":${s.lastCountedMs}}`;
   }
   newRows += ']';
-  // Only the keys that were there already come back (few: most visitors in a batch are new).
-  const conflicted = await queryRows<{ link_id: string; ip_hash: string }>(
+  // Only the rows that were there already come back (few: most visitors in a batch are new). A
+  // row the statement inserted has no xmax; one it updated (locked) has its own transaction's.
+  const existed = await queryRows<{ link_id: string; ip_hash: string; day: string; last_ms: number | null }>(
     tx,
-    sql`with k as materialized (
-          select k.l as link_id, k.h as ip_hash, k.d as day, to_timestamp(k.t / 1000.0) as last_counted_at
+    sql`with upserted as (
+          insert into click_dedup as d (link_id, ip_hash, day, last_counted_at)
+          select k.l, k.h, k.d, to_timestamp(k.t / 1000.0)
           from json_to_recordset(${newRows}::json) as k(l text, h text, d date, t float8)
-        ), created as (
-          insert into click_dedup (link_id, ip_hash, day, last_counted_at)
-          select k.link_id, k.ip_hash, k.day, k.last_counted_at from k
-          order by k.link_id collate "C", k.ip_hash collate "C"
-          on conflict do nothing
-          returning link_id, ip_hash
+          order by k.l collate "C", k.h collate "C"
+          on conflict (link_id, ip_hash) do update set day = d.day
+          returning d.link_id, d.ip_hash, d.day, d.last_counted_at, d.xmax <> '0'::xid as existed
         )
-        select k.link_id, k.ip_hash from k
-        where not exists (select 1 from created c where c.link_id = k.link_id and c.ip_hash = k.ip_hash)`,
+        select link_id, ip_hash, day::text as day, (extract(epoch from last_counted_at) * 1000)::float8 as last_ms
+        from upserted where existed`,
   );
   const state = firstDay;
   const existing = new Set<string>();
-  for (const r of conflicted) existing.add(dedupKey(r.link_id, r.ip_hash));
-  if (existing.size) {
-    const keys = [...existing].map((key) => {
-      const [linkId, ipHash] = key.split('\n') as [string, string];
-      return { link_id: linkId, ip_hash: ipHash };
-    });
-    const rows = await queryRows<{ link_id: string; ip_hash: string; day: string; last_ms: number | null }>(
-      tx,
-      sql`select d.link_id, d.ip_hash, d.day::text as day, (extract(epoch from d.last_counted_at) * 1000)::float8 as last_ms
-          from click_dedup d
-          join json_to_recordset(${JSON.stringify(keys)}::json) as k(link_id text, ip_hash text) on d.link_id = k.link_id and d.ip_hash = k.ip_hash
-          order by d.link_id collate "C", d.ip_hash collate "C"
-          for update of d`,
-    );
-    for (const r of rows) state.set(dedupKey(r.link_id, r.ip_hash), { day: r.day, lastCountedMs: r.last_ms === null ? null : Number(r.last_ms) });
+  for (const r of existed) {
+    const key = dedupKey(r.link_id, r.ip_hash);
+    existing.add(key);
+    state.set(key, { day: r.day, lastCountedMs: r.last_ms === null ? null : Number(r.last_ms) });
   }
   return { state, existing };
 }
