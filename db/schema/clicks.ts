@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { char, date, index, integer, pgEnum, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
-import { createdAt, tstz } from './columns.js';
+import { byteText, createdAt, tstz } from './columns.js';
 import { links } from './links.js';
 import { members } from './members.js';
 import { programs } from './programs.js';
@@ -39,12 +39,15 @@ export const clickDedup = pgTable(
   {
     // No foreign key: link ids come from the link cache, and a check per click on the hot table
     // cost a sixth of the database's time per click. Rows are pruned daily.
-    linkId: text('link_id').notNull(),
-    ipHash: text('ip_hash').notNull(),
+    // Byte-ordered, and the IP hash first: every new visitor is one probe and insert into the
+    // primary key, the largest part of the database's cost of a click. Comparing random hashes
+    // first, without the collation, makes that about a third cheaper than (link_id, ip_hash).
+    linkId: byteText('link_id').notNull(),
+    ipHash: byteText('ip_hash').notNull(),
     day: date('day', { mode: 'string' }).notNull(),
     lastCountedAt: tstz('last_counted_at'),
   },
-  (t) => [primaryKey({ columns: [t.linkId, t.ipHash] }), index('click_dedup_day_idx').on(t.day)],
+  (t) => [primaryKey({ columns: [t.ipHash, t.linkId] }), index('click_dedup_day_idx').on(t.day)],
 );
 
 /** Daily click totals per link and visitor country, kept up to date by each flush. */

@@ -19,3 +19,11 @@ export const tstz = (name: string) => timestamp(name, { withTimezone: true, mode
 export const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
 });
+
+/**
+ * Text compared byte by byte (COLLATE "C"), for opaque keys such as ids and hashes on hot unique
+ * indexes: the database's own collation orders them no better and costs more per comparison.
+ */
+export const byteText = customType<{ data: string }>({
+  dataType: () => 'text COLLATE "C"',
+});

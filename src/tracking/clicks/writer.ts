@@ -63,8 +63,9 @@ interface DedupRows {
  * visitors in a batch are new, so their rows are inserted already holding the outcome of
  * classifying them against an empty row, and need no update afterwards. A row that exists already
  * is locked by the upsert's no-op update and comes back as it was (the update changes no value),
- * for the batch to be classified against it. Rows are taken in one fixed order (byte order of the
- * key), so two processes flushing the same visitors wait on each other instead of deadlocking.
+ * for the batch to be classified against it. Rows are taken in one fixed order (the primary
+ * key's: IP hash, then link, bytewise), so two processes flushing the same visitors wait on each
+ * other instead of deadlocking.
  *
  * One statement rather than an insert and a `select ... for update` of the conflicts: the select
  * joined a JSON record set to the table, and a plan cached while the table was small scanned all
@@ -102,8 +103,8 @@ async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows>
           insert into click_dedup as d (link_id, ip_hash, day, last_counted_at)
           select k.l, k.h, k.d, to_timestamp(k.t / 1000.0)
           from json_to_recordset(${newRows}::json) as k(l text, h text, d date, t float8)
-          order by k.l collate "C", k.h collate "C"
-          on conflict (link_id, ip_hash) do update set day = d.day
+          order by k.h collate "C", k.l collate "C"
+          on conflict (ip_hash, link_id) do update set day = d.day
           returning d.link_id, d.ip_hash, d.day, d.last_counted_at, d.xmax <> '0'::xid as existed
         )
         select link_id, ip_hash, day::text as day, (extract(epoch from last_counted_at) * 1000)::float8 as last_ms
