@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { textArrayLiteral } from '../../../db/array-literal.js';
 import { queryRows } from '../../../db/client.js';
 import type { ServiceContext } from '../../context.js';
 
@@ -41,14 +42,14 @@ export async function saltsOf(ctx: Pick<ServiceContext, 'db' | 'afterCommit'>, o
   const created = await queryRows<{ owner_id: string }>(
     ctx.db,
     sql`insert into log_salts (owner_id, salt)
-        select * from unnest(${`{${missing.map(quote).join(',')}}`}::text[], ${`{${fresh.join(',')}}`}::text[])
+        select * from unnest(${textArrayLiteral(missing)}::text[], ${textArrayLiteral(fresh)}::text[])
         order by 1
         on conflict (owner_id) do nothing
         returning owner_id`,
   );
   const rows = await queryRows<{ owner_id: string; salt: string }>(
     ctx.db,
-    sql`select owner_id, salt from log_salts where owner_id = any(${`{${missing.map(quote).join(',')}}`}::text[])`,
+    sql`select owner_id, salt from log_salts where owner_id = any(${textArrayLiteral(missing)}::text[])`,
   );
   const createdNow = new Set(created.map((r) => r.owner_id));
   const keep: [string, Buffer][] = [];
@@ -70,6 +71,3 @@ export async function saltOf(ctx: Pick<ServiceContext, 'db' | 'afterCommit'>, ow
 export async function saltHexOf(ctx: Pick<ServiceContext, 'db' | 'afterCommit'>, ownerId: string): Promise<string> {
   return (await saltOf(ctx, ownerId)).toString('hex');
 }
-
-// Ids are our own (prefix_base62), but an array literal must never be broken by a value.
-const quote = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
