@@ -57,6 +57,11 @@ interface DedupRows {
   state: Map<string, DedupState>;
   /** Keys whose row existed already: only those can need an update after classification. */
   existing: Set<string>;
+  /**
+   * The batch classified as if every row were new: the answer when no row existed (the common
+   * case), which spares classifying the batch a second time.
+   */
+  classifiedAsNew: ClassifiedClick[];
 }
 
 /**
@@ -72,10 +77,11 @@ interface DedupRows {
  * joined a JSON record set to the table, and a plan cached while the table was small scanned all
  * of it on every flush once it had grown.
  */
-async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows> {
+async function lockDedupRows(tx: Db, clicks: PendingClick[]): Promise<DedupRows> {
   const firstDay = new Map<string, DedupState>();
   const asNew = new Map<string, DedupState>();
-  for (const c of humans) {
+  for (const c of clicks) {
+    if (c.uaClass === 'bot') continue;
     const key = dedupKey(c.linkId, c.ipHash);
     const day = utcDay(c.clickedAt);
     const seen = firstDay.get(key);
@@ -87,7 +93,8 @@ async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows>
       asNew.get(key)!.day = day;
     }
   }
-  classifyClicks(humans, asNew);
+  const { classified: classifiedAsNew } = classifyClicks(clicks, asNew);
+  if (!asNew.size) return { state: firstDay, existing: new Set(), classifiedAsNew };
   await yieldToEventLoop();
   // As four arrays (link, IP hash, day, epoch ms): the cheapest form for the database to read.
   const linkIds: string[] = [];
@@ -124,7 +131,7 @@ async function lockDedupRows(tx: Db, humans: PendingClick[]): Promise<DedupRows>
     existing.add(key);
     state.set(key, { day: r.day, lastCountedMs: r.last_ms === null ? null : Number(r.last_ms) });
   }
-  return { state, existing };
+  return { state, existing, classifiedAsNew };
 }
 
 async function saveDedupRows(tx: Db, state: Map<string, DedupState>, changed: Set<string>): Promise<void> {
@@ -229,12 +236,15 @@ export async function writeClickBatch(db: Db, clicks: PendingClick[], opts: Writ
     await ensurePartitions(db, clicks);
     await db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const humans = clicks.filter((c) => c.uaClass !== 'bot');
-      const { state, existing } = humans.length ? await lockDedupRows(tx, humans) : { state: new Map<string, DedupState>(), existing: new Set<string>() };
-      const { classified, changed } = classifyClicks(clicks, state);
-      // Rows created by this batch already hold their outcome.
-      for (const key of changed) if (!existing.has(key)) changed.delete(key);
-      await saveDedupRows(tx, state, changed);
+      const { state, existing, classifiedAsNew } = await lockDedupRows(tx, clicks);
+      let classified = classifiedAsNew;
+      if (existing.size) {
+        const again = classifyClicks(clicks, state);
+        classified = again.classified;
+        // Rows created by this batch already hold their outcome.
+        for (const key of again.changed) if (!existing.has(key)) again.changed.delete(key);
+        await saveDedupRows(tx, state, again.changed);
+      }
       const insertedIds = await insertClicks(tx, classified, opts.mayBeStored ?? true);
       const stored = insertedIds === 'all' ? classified : classified.filter((c) => insertedIds.has(c.click.id));
       await addToRollups(tx, stored);
