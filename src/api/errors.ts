@@ -3,7 +3,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { DomainError, ValidationError, type FieldIssue } from '../errors.js';
+import { issuesFromZod } from '../core/validation.js';
+import { DomainError, ValidationError } from '../errors.js';
 import { localizedErrorMessage } from '../i18n/error-messages.js';
 import type { AppEnv } from './env.js';
 
@@ -96,17 +97,6 @@ export const rateLimitedResponse = {
   },
 };
 
-/** Turns zod issues into field-named issues: `customFields.size: Expected number`. */
-export function fieldIssuesFromZod(error: ZodError, prefix?: string): FieldIssue[] {
-  const named = (path: PropertyKey[]) => [prefix, path.map(String).join('.')].filter(Boolean).join('.') || prefix || 'body';
-  return error.issues.flatMap((issue) =>
-    // Strict objects report unknown keys on the parent; name each key so the caller sees which one.
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: named([...issue.path, key]), reason: 'is not a known field' }))
-      : [{ field: named(issue.path), reason: issue.message }],
-  );
-}
-
 const TARGET_PREFIX: Record<string, string | undefined> = {
   json: undefined,
   form: undefined,
@@ -119,7 +109,7 @@ const TARGET_PREFIX: Record<string, string | undefined> = {
 /** defaultHook of the OpenAPIHono app: a failed request validation becomes a ValidationError. */
 export function validationHook(result: { success: boolean; error?: unknown; target: string }): void {
   if (result.success) return;
-  throw new ValidationError(fieldIssuesFromZod(result.error as ZodError, TARGET_PREFIX[result.target]));
+  throw new ValidationError(issuesFromZod(result.error as ZodError, TARGET_PREFIX[result.target]));
 }
 
 export function errorBody(code: string, message: string, requestId: string, details?: unknown): ErrorEnvelope {
