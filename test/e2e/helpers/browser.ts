@@ -6,8 +6,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { onTestFinished } from 'vitest';
 import type { DemoLogin, DemoRole } from './server.js';
 
-/** Where the dashboards' screenshots land; they are deliverables, committed with the code. */
-export const screenshotDir = fileURLToPath(new URL('../screenshots/', import.meta.url));
+/**
+ * Where the dashboards' screenshots land. The committed ones (test/e2e/screenshots) are
+ * deliverables, rewritten only on request (UPDATE_SCREENSHOTS=1): every run renders other dates
+ * and ids, and would otherwise change every PNG in the working tree. Other runs still take each
+ * screenshot, into the temp dir.
+ */
+export const screenshotDir =
+  process.env.UPDATE_SCREENSHOTS === '1' ? fileURLToPath(new URL('../screenshots/', import.meta.url)) : join(tmpdir(), 'trellis-e2e-screenshots');
 
 /** The path of each role's dashboard in the web app. */
 export const areaOf: Record<DemoRole, string> = { admin: 'admin', regional_manager: 'manager', affiliate: 'affiliate', member: 'member' };
@@ -128,7 +134,7 @@ export async function settle(page: Page): Promise<void> {
   await page.locator('[aria-busy="true"]').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
 }
 
-/** A full-page PNG at test/e2e/screenshots/<name>.png; written whole, so a reader never sees half a file. */
+/** A full-page PNG at `<screenshotDir>/<name>.png`; written whole, so a reader never sees half a file. */
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const file = join(screenshotDir, `${name}.png`);
