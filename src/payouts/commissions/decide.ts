@@ -13,7 +13,7 @@ import { reversedFor, type CommissionRow } from './effects.js';
 import { CommissionDecisionInputSchema, type CommissionDecisionInput } from './input.js';
 import { loadCommissionInScope } from './list.js';
 import { priceCommission, type PricedCommission } from './pricing.js';
-import { commissionView, type CommissionView } from './views.js';
+import { commissionView, partnerNamesOf, type CommissionView } from './views.js';
 
 /**
  * A manager's decision on a held commission (fraud reasons or a missing FX rate), with a reason
@@ -56,7 +56,7 @@ async function decide(ctx: ServiceContext, commissionId: string, raw: Commission
   return await withTransaction(ctx, async (tx) => {
     const { commission: before, program } = await loadCommissionInScope(tx, commissionId, true);
     if (before.status !== 'held') {
-      if (decidedAs(before, decision)) return commissionView(before, tx.actor);
+      if (decidedAs(before, decision)) return commissionView(before, tx.actor, await partnerNamesOf(tx.db, [before]));
       throw new UnprocessableError('unprocessable', `Only a held commission can be ${decision === 'approve' ? 'approved' : 'rejected'}; this one is ${before.status}.`, {
         reason: 'not_held',
         status: before.status,
@@ -86,7 +86,7 @@ async function decide(ctx: ServiceContext, commissionId: string, raw: Commission
       after: { ...auditShape(after!), reason: input.reason },
     });
     await notifyCommissionDecided(tx, after!, decision === 'reject' ? 'rejected' : 'approved', input.reason);
-    return commissionView(after!, tx.actor);
+    return commissionView(after!, tx.actor, await partnerNamesOf(tx.db, [after!]));
   });
 }
 

@@ -8,7 +8,7 @@ import { parseInput } from '../../core/validation.js';
 import { NotFoundError } from '../../errors.js';
 import type { CommissionRow } from './effects.js';
 import { CommissionListQuerySchema, type CommissionListQuery } from './input.js';
-import { commissionView, type CommissionView } from './views.js';
+import { commissionView, partnerNamesOf, type CommissionView } from './views.js';
 
 /**
  * Which commissions an actor may see within a program they may see: regional managers those of
@@ -53,7 +53,7 @@ export async function loadCommissionInScope(ctx: ServiceContext, commissionId: s
 
 export async function getCommission(ctx: ServiceContext, commissionId: string): Promise<CommissionView> {
   const { commission } = await loadCommissionInScope(ctx, commissionId);
-  return commissionView(commission, ctx.actor);
+  return commissionView(commission, ctx.actor, await partnerNamesOf(ctx.db, [commission]));
 }
 
 /** A program's commissions the caller may see, oldest first unless `order=newest`, filtered by status, kind, partner, conversion or market. */
@@ -74,5 +74,6 @@ export async function listCommissions(ctx: ServiceContext, programId: string, ra
     .where(and(...conditions))
     .orderBy(paging.orderBy)
     .limit(fetch);
-  return toPage(rows, limit, (row) => commissionView(row, ctx.actor));
+  const names = await partnerNamesOf(ctx.db, rows);
+  return toPage(rows, limit, (row) => commissionView(row, ctx.actor, names));
 }

@@ -1,3 +1,6 @@
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../../../db/client.js';
+import { members } from '../../../db/schema/index.js';
 import type { Actor } from '../../core/auth/actor.js';
 import { normaliseRate } from '../fx.js';
 import type { CommissionRow } from './effects.js';
@@ -8,6 +11,8 @@ export interface CommissionView {
   programId: string;
   conversionId: string;
   partnerMemberId: string;
+  /** The partner's name as their member profile has it, for the staff's lists. */
+  partnerName: string;
   kind: CommissionRow['kind'];
   status: CommissionRow['status'];
   policyVersionId: string | null;
@@ -43,12 +48,13 @@ const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 const isPartner = (actor: Actor) => actor.kind === 'user' && (actor.role === 'affiliate' || actor.role === 'member');
 
-export function commissionView(row: CommissionRow, viewer: Actor): CommissionView {
+export function commissionView(row: CommissionRow, viewer: Actor, partnerNames: ReadonlyMap<string, string>): CommissionView {
   return {
     id: row.id,
     programId: row.programId,
     conversionId: row.conversionId,
     partnerMemberId: row.partnerMemberId,
+    partnerName: partnerNames.get(row.partnerMemberId) ?? '',
     kind: row.kind,
     status: row.status,
     policyVersionId: row.policyVersionId,
@@ -79,4 +85,12 @@ export function commissionView(row: CommissionRow, viewer: Actor): CommissionVie
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
+}
+
+/** The names of the rows' partners, in one query (a page of commissions names a few partners). */
+export async function partnerNamesOf(db: Db, rows: readonly Pick<CommissionRow, 'partnerMemberId'>[]): Promise<Map<string, string>> {
+  const ids = [...new Set(rows.map((r) => r.partnerMemberId))];
+  if (!ids.length) return new Map();
+  const found = await db.select({ id: members.id, name: members.name }).from(members).where(inArray(members.id, ids));
+  return new Map(found.map((m) => [m.id, m.name]));
 }

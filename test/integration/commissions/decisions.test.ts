@@ -163,7 +163,10 @@ describe('scope', () => {
     expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions`, { token: world.tokens.admin }))).toEqual([de.id, us.id]);
     expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions`, { token: world.tokens.regional_manager }))).toEqual([de.id]);
     expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions`, { token: world.tokens.affiliate }))).toEqual([de.id, us.id]);
-    expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions?status=held`, { token: world.tokens.admin }))).toEqual([us.id]);
+    const held = await h.request('GET', `/v1/programs/${world.program.id}/commissions?status=held`, { token: world.tokens.admin });
+    expect(ids(held)).toEqual([us.id]);
+    // Each row names its partner, so the review queue needs no lookup per row.
+    expect(held.body.data[0]).toMatchObject({ partnerMemberId: world.affiliate.member.id, partnerName: 'Ada Affiliate' });
     expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions?country=US`, { token: world.tokens.admin }))).toEqual([us.id]);
     expect(ids(await h.request('GET', `/v1/programs/${world.program.id}/commissions?conversionId=${de.conversionId}`, { token: world.tokens.admin }))).toEqual([de.id]);
     const page = await h.request('GET', `/v1/programs/${world.program.id}/commissions?limit=1`, { token: world.tokens.admin });

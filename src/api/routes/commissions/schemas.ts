@@ -19,6 +19,7 @@ export const CommissionSchema = z
     programId: z.string(),
     conversionId: z.string(),
     partnerMemberId: z.string().openapi({ description: 'The credited affiliate, or the member whose invite link brought the customer.' }),
+    partnerName: z.string().openapi({ description: 'The partner’s name from their member profile (empty when none is recorded).', example: 'Ana Souza' }),
     kind: z.enum(COMMISSION_KINDS).openapi({ description: '`clawback`: money taken back after payment, negative, carried into the next payout.' }),
     status: z.enum(COMMISSION_STATUSES),
     policyVersionId: z.string().nullable().openapi({ description: 'The commission policy version that made it.' }),

@@ -9,6 +9,7 @@ export interface HeldCommission {
   id: string;
   conversionId: string;
   partnerMemberId: string;
+  partnerName: string;
   kind: 'signup' | 'sale' | 'clawback';
   country: string | null;
   amount: number;
@@ -35,13 +36,6 @@ export function ReasonBadges({ reasons }: { reasons: string[] }) {
       ))}
     </ul>
   );
-}
-
-/** The partner's name, loaded per row (a page holds a few); the id when it cannot be read. */
-export function PartnerName({ programId, memberId }: { programId: string; memberId: string }) {
-  const member = useLoad(() => call(api.v1.programs[':programId'].members[':memberId'].$get({ param: { programId, memberId } })), [programId, memberId]);
-  if (member.data) return <span>{member.data.name}</span>;
-  return <span className="mono small">{memberId}</span>;
 }
 
 /** What the conversion carried: how it was attributed, the click, the promo code. Loaded when opened. */

@@ -4,7 +4,7 @@ import { api, call } from '../../api/client';
 import { DataTable } from '../../components/data-table';
 import { Section } from '../../components/layout';
 import { useFormat } from '../../i18n/format';
-import { Decision, Evidence, PartnerName, ReasonBadges, type HeldCommission } from './review-row';
+import { Decision, Evidence, ReasonBadges, type HeldCommission } from './review-row';
 import { Labelled } from './field';
 import { useScope } from './scope';
 
@@ -76,7 +76,7 @@ export function ReviewPage() {
                 </div>
               ),
             },
-            { key: 'partner', header: t('review.col.partner'), cell: (c) => <PartnerName programId={program.id} memberId={c.partnerMemberId} /> },
+            { key: 'partner', header: t('review.col.partner'), cell: (c) => (c.partnerName ? <span>{c.partnerName}</span> : <span className="mono small">{c.partnerMemberId}</span>) },
             {
               key: 'amount',
               header: t('review.col.amount'),
