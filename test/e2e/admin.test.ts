@@ -1,26 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, newPage, saveScreenshot, settle } from './helpers/browser.js';
-import { startTrellis, type Trellis } from './helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, settle } from './helpers/browser.js';
+import { e2eSession } from './helpers/session.js';
 
 /**
  * The admin console on the demo data, as Dana the demo admin: programs, a new market (after the
  * API refused a bad currency at its field), a new tier and a new regional manager.
  */
-let trellis: Trellis;
-let browser: Browser;
-
-beforeAll(async () => {
-  [trellis, browser] = await Promise.all([startTrellis(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await trellis?.stop();
-});
+const e2e = e2eSession();
 
 async function adminAt(path: string, viewport?: { width: number; height: number }): Promise<Page> {
-  const page = await newPage(browser, viewport ? { viewport } : {});
-  await loginAs(page, trellis.base, trellis.logins, 'admin');
+  const page = await e2e.pageAs('admin', viewport ? { viewport } : {});
   if (path !== '/admin') {
     // In-app navigation through the tabs, as a person would.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: tabName[path] }).click();

@@ -1,29 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, newPage, saveScreenshot, settle } from './helpers/browser.js';
-import { startTrellis, type Trellis } from './helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, settle } from './helpers/browser.js';
+import { e2eSession } from './helpers/session.js';
 
 /**
  * The affiliate dashboard on the demo data, as Ana the demo affiliate: the overview's KPIs and
  * charts, a link built with a sub-id, commissions with their reasons, payouts, and amounts
  * formatted the German way once the language is Deutsch.
  */
-let trellis: Trellis;
-let browser: Browser;
-
-beforeAll(async () => {
-  [trellis, browser] = await Promise.all([startTrellis(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await trellis?.stop();
-});
+const e2e = e2eSession();
 
 const tabName: Record<string, string> = { '/affiliate/links': 'Links', '/affiliate/commissions': 'Commissions', '/affiliate/payouts': 'Payouts' };
 
 async function affiliateAt(path: string): Promise<Page> {
-  const page = await newPage(browser);
-  await loginAs(page, trellis.base, trellis.logins, 'affiliate');
+  const page = await e2e.pageAs('affiliate');
   if (path !== '/affiliate') {
     // In-app navigation through the tabs, as a person would.
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: tabName[path] }).click();

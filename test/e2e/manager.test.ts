@@ -1,27 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, newPage, saveScreenshot, settle } from './helpers/browser.js';
-import { startTrellis, type Trellis } from './helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, settle } from './helpers/browser.js';
+import { e2eSession } from './helpers/session.js';
 
 /**
  * The regional manager's console on the demo data, as Marcos (BR, the demo's new market): markets
  * with KPIs and charts, a policy change previewed then saved, a held commission approved, and a
  * translation override set.
  */
-let trellis: Trellis;
-let browser: Browser;
-
-beforeAll(async () => {
-  [trellis, browser] = await Promise.all([startTrellis(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await trellis?.stop();
-});
+const e2e = e2eSession();
 
 async function openConsole(tab?: string): Promise<Page> {
-  const page = await newPage(browser);
-  await loginAs(page, trellis.base, trellis.logins, 'regional_manager');
+  const page = await e2e.pageAs('regional_manager');
   if (tab) await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: tab }).click();
   return page;
 }

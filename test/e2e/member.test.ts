@@ -1,23 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, newPage, saveScreenshot, settle } from './helpers/browser.js';
-import { startTrellis, type Trellis } from './helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { loginAs, saveScreenshot, settle } from './helpers/browser.js';
+import { e2eSession } from './helpers/session.js';
 
 /**
  * The member dashboard on the demo data, as Mia (the demo member): her invite link with its QR
  * code and a working copy button, her points balance and what expires soon, her tier progress,
  * the points history and the friends who joined through her link; on a desktop and on a phone.
  */
-let trellis: Trellis;
-let browser: Browser;
-
-beforeAll(async () => {
-  [trellis, browser] = await Promise.all([startTrellis(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await trellis?.stop();
-});
+const e2e = e2eSession();
 
 const PHONE = { width: 390, height: 844 };
 
@@ -28,9 +19,9 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 
 describe('the member dashboard', () => {
   it('shows the invite link with a QR code, a working copy button, the balance and the tier progress', async () => {
-    const page = await newPage(browser);
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: trellis.base });
-    await loginAs(page, trellis.base, trellis.logins, 'member');
+    const page = await e2e.page();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.base });
+    await loginAs(page, e2e.base, e2e.logins, 'member');
 
     const link = page.getByTestId('invite-link');
     await link.waitFor();
@@ -63,8 +54,7 @@ describe('the member dashboard', () => {
   });
 
   it('lists the points history with readable reasons, newest first, and marks points that expire soon', async () => {
-    const page = await newPage(browser);
-    await loginAs(page, trellis.base, trellis.logins, 'member');
+    const page = await e2e.pageAs('member');
     await page.getByRole('link', { name: 'Points', exact: true }).click();
     await page.waitForURL((u) => u.pathname === '/member/points');
     const history = page.getByRole('table', { name: 'Points history' });
@@ -81,8 +71,7 @@ describe('the member dashboard', () => {
   });
 
   it('lists the friends who joined through the invite link', async () => {
-    const page = await newPage(browser);
-    await loginAs(page, trellis.base, trellis.logins, 'member');
+    const page = await e2e.pageAs('member');
     await page.getByRole('link', { name: 'Friends', exact: true }).click();
     const friends = page.getByRole('table', { name: 'Friends who joined' });
     await friends.waitFor();
@@ -92,10 +81,9 @@ describe('the member dashboard', () => {
   });
 
   it('works on a phone-sized screen in German, without sideways scrolling', async () => {
-    const page = await newPage(browser, { viewport: PHONE });
-    await loginAs(page, trellis.base, trellis.logins, 'member');
+    const page = await e2e.pageAs('member', { viewport: PHONE });
     // The session lives in the tab, so a reload with ?lang= keeps it and switches the language.
-    await page.goto(`${trellis.base}/member?lang=de`);
+    await page.goto(`${e2e.base}/member?lang=de`);
     await page.getByTestId('invite-link').waitFor();
     await page.getByRole('button', { name: 'Link kopieren' }).waitFor();
     await page.getByTestId('qr-code').waitFor();

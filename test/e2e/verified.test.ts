@@ -1,28 +1,19 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, loginAs, newPage, saveScreenshot, settle } from './helpers/browser.js';
-import { startTrellis, type Trellis } from './helpers/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { saveScreenshot, settle } from './helpers/browser.js';
+import { e2eSession } from './helpers/session.js';
 
 /**
  * The affiliate's "verified" panel on the demo data: the browser checks the checkpoint signature,
  * the append-only promise across visits, and each of Ana's log entries (receipt, leaf hash,
  * inclusion proof) and her dashboard's commissions against them, with WebCrypto.
  */
-let trellis: Trellis;
-let browser: Browser;
-
-beforeAll(async () => {
-  [trellis, browser] = await Promise.all([startTrellis(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await trellis?.stop();
-});
+const e2e = e2eSession();
 
 const SEQUENCING_TIMEOUT_MS = 60_000;
 
 async function openPanel(page: Page): Promise<void> {
-  await page.goto(`${trellis.base}/affiliate/verified`);
+  await page.goto(`${e2e.base}/affiliate/verified`);
   await page.getByTestId('verified-panel').waitFor();
   await page.getByTestId('verified-signature').waitFor();
 }
@@ -53,8 +44,7 @@ async function checkUntilCovered(page: Page): Promise<{ verified: number; failed
 
 describe("the affiliate's verified panel", () => {
   it('verifies every one of the demo affiliate’s entries against the signed checkpoint', async () => {
-    const page = await newPage(browser);
-    await loginAs(page, trellis.base, trellis.logins, 'affiliate');
+    const page = await e2e.pageAs('affiliate');
     // The dashboard links to the panel; the panel's own path works as well.
     await page.getByRole('link', { name: 'Verified' }).click();
     await page.getByTestId('verified-panel').waitFor();
@@ -84,8 +74,7 @@ describe("the affiliate's verified panel", () => {
   });
 
   it('fails an entry whose text was changed on the way to the browser', async () => {
-    const page = await newPage(browser);
-    await loginAs(page, trellis.base, trellis.logins, 'affiliate');
+    const page = await e2e.pageAs('affiliate');
     await checkUntilCovered(page);
     // A lying server: the receipts list serves one commission with another amount than it logged.
     await page.route('**/affiliates/*/receipts?*', async (route) => {
@@ -104,8 +93,7 @@ describe("the affiliate's verified panel", () => {
   });
 
   it('fits a phone-sized screen', async () => {
-    const page = await newPage(browser, { viewport: { width: 390, height: 844 } });
-    await loginAs(page, trellis.base, trellis.logins, 'affiliate');
+    const page = await e2e.pageAs('affiliate', { viewport: { width: 390, height: 844 } });
     await checkUntilCovered(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await settle(page);
