@@ -76,16 +76,22 @@ export const logTiles = pgTable(
 );
 
 /** Every checkpoint the log signed, newest = the current tree. */
-export const logCheckpoints = pgTable('log_checkpoints', {
-  treeSize: bigint('tree_size', { mode: 'number' }).primaryKey(),
-  rootHash: bytea('root_hash').notNull(),
-  /** The C2SP signed note (checkpoint body, blank line, the log's signature line). */
-  note: text('note').notNull(),
-  /** The same checkpoint as a compact JWS (EdDSA) for JOSE tooling. */
-  jws: text('jws').notNull(),
-  keyId: text('key_id').notNull(),
-  ...createdAt,
-});
+export const logCheckpoints = pgTable(
+  'log_checkpoints',
+  {
+    treeSize: bigint('tree_size', { mode: 'number' }).primaryKey(),
+    rootHash: bytea('root_hash').notNull(),
+    /** The C2SP signed note (checkpoint body, blank line, the log's signature lines). */
+    note: text('note').notNull(),
+    /** The same checkpoint as a compact JWS (EdDSA) for JOSE tooling. */
+    jws: text('jws').notNull(),
+    /** The key active when it was signed (the JWS's key). */
+    keyId: text('key_id').notNull(),
+    ...createdAt,
+  },
+  // Which keys signed checkpoints: a retired one that did co-signs during the rotation overlap.
+  (t) => [index('log_checkpoints_key_idx').on(t.keyId)],
+);
 
 /** Witness cosignature lines (C2SP tlog-cosignature) collected for a checkpoint. */
 export const logCosignatures = pgTable(

@@ -54,6 +54,7 @@ import type { registerRestoreLink } from './routes/links/restore.js';
 import type { registerUpdateLink } from './routes/links/update.js';
 import type { registerGetLogCheckpointJws } from './routes/log/checkpoint-jws.js';
 import type { registerGetLogCheckpoint } from './routes/log/checkpoint.js';
+import type { registerRotateLogKey } from './routes/log/rotate-key.js';
 import type { registerGetLogVkey } from './routes/log/vkey.js';
 import type { registerCreateMarket } from './routes/markets/create.js';
 import type { registerListMarkets } from './routes/markets/list.js';
@@ -184,6 +185,7 @@ type WebRoutes =
   | typeof registerGetLogCheckpointJws
   | typeof registerGetLogCheckpoint
   | typeof registerGetLogVkey
+  | typeof registerRotateLogKey
   | typeof registerCreateMarket
   | typeof registerListMarkets
   | typeof registerUpdateMarket

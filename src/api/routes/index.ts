@@ -102,6 +102,7 @@ import { registerGetLogCheckpoint } from './log/checkpoint.js';
 import { registerGetLogCheckpointJws } from './log/checkpoint-jws.js';
 import { registerGetLogEntryBundle } from './log/entry-bundle.js';
 import { registerGetLogHashTile } from './log/tile.js';
+import { registerRotateLogKey } from './log/rotate-key.js';
 import { registerGetLogVkey } from './log/vkey.js';
 import { registerGetLogConsistencyProof } from './proofs/consistency.js';
 import { registerGetPayoutStatement } from './payouts/statement.js';
@@ -228,6 +229,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerGetLogCheckpoint(app);
   registerGetLogCheckpointJws(app);
   registerGetLogVkey(app);
+  registerRotateLogKey(app);
   // Entry bundles before hash tiles: both are wildcards under /log/tile/.
   registerGetLogEntryBundle(app);
   registerGetLogHashTile(app);

@@ -1,8 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, sql } from 'drizzle-orm';
 import type { JWK } from 'jose';
 import type { Db } from '../../../db/client.js';
-import { signingKeys } from '../../../db/schema/index.js';
+import { logCheckpoints, signingKeys } from '../../../db/schema/index.js';
 import { withTransaction, type Clock, type ServiceContext } from '../../context.js';
 import { ConflictError } from '../../errors.js';
 import { appendLogEntries } from '../entries/append.js';
@@ -13,6 +13,12 @@ const PURPOSE = 'transparency_log';
 // this often bounds how long a retired key keeps signing receipts (it stays in the JWKS anyway).
 // The sequencer re-reads it inside its transaction, so checkpoints always carry the active key.
 const ACTIVE_KEY_REFRESH_MS = 5_000;
+/**
+ * After a rotation, checkpoints are signed by the retired key too for this long. A verifier that
+ * pinned the old vkey then still opens the checkpoint, finds the `log.key_rotated` entry inside the
+ * tree the old key signed, and learns the new vkey from it: the handover is itself verifiable.
+ */
+export const LOG_KEY_OVERLAP_DAYS = 30;
 
 /**
  * The demo database's log key seed, public on purpose: the README prints the demo vkey derived
@@ -33,6 +39,8 @@ interface LoadedLogKey {
 /** The log's Ed25519 signing key(s), rows of signing_keys with purpose 'transparency_log'. */
 export class LogKeys {
   private active?: { key: LoadedLogKey; loadedAt: number };
+  /** Keys imported from their rows, by kid: a key never changes under its kid. */
+  private readonly imported = new Map<string, LoadedLogKey>();
 
   constructor(
     private readonly db: Db,
@@ -54,6 +62,30 @@ export class LogKeys {
   /** Checkpoint body -> signed note (body, blank line, the log's signature line). */
   async signNote(body: string): Promise<string> {
     return signNote(body, [(await this.current()).signer]);
+  }
+
+  /**
+   * A checkpoint's note: signed by the active key and by every log key retired less than
+   * LOG_KEY_OVERLAP_DAYS before `now` that signed a checkpoint (one that never did, such as the
+   * first-boot key the demo seed replaces at once, nobody can have pinned). Read on `db`, the
+   * sequencer's transaction.
+   */
+  async signCheckpointNote(db: Db, body: string, now: Date): Promise<string> {
+    const since = new Date(now.getTime() - LOG_KEY_OVERLAP_DAYS * 86_400_000);
+    const retired = await db
+      .select()
+      .from(signingKeys)
+      .where(
+        and(
+          eq(signingKeys.purpose, PURPOSE),
+          eq(signingKeys.status, 'retired'),
+          gt(signingKeys.retiredAt, since),
+          exists(db.select({ one: sql`1` }).from(logCheckpoints).where(eq(logCheckpoints.keyId, signingKeys.kid))),
+        ),
+      )
+      .orderBy(asc(signingKeys.retiredAt));
+    const signers = [(await this.current()).signer, ...retired.map((row) => this.loaded(row).signer)];
+    return signNote(body, signers);
   }
 
   /** A compact JWS (EdDSA, with kid and typ) over the payload, signed by the active key. */
@@ -83,15 +115,15 @@ export class LogKeys {
    * a log entry, written in the same transaction. `seed` installs a given key instead of a random
    * one (the demo's fixed key); installing the key that is already active changes nothing.
    */
-  async rotate(ctx: ServiceContext, opts: { seed?: Uint8Array } = {}): Promise<{ kid: string }> {
+  async rotate(ctx: ServiceContext, opts: { seed?: Uint8Array } = {}): Promise<{ kid: string; vkey: string; retiredKid: string | null }> {
     const generated = opts.seed ? keyRowFromSeed(opts.seed) : randomKeyRow();
-    const kid = await withTransaction(ctx, async (tx) => {
+    const rotation = await withTransaction(ctx, async (tx) => {
       const [current] = await tx.db
         .select({ kid: signingKeys.kid })
         .from(signingKeys)
         .where(and(eq(signingKeys.purpose, PURPOSE), eq(signingKeys.status, 'active')))
         .for('update');
-      if (current?.kid === generated.kid) return current.kid;
+      if (current?.kid === generated.kid) return { kid: current.kid, retiredKid: null };
       const [known] = await tx.db.select({ kid: signingKeys.kid }).from(signingKeys).where(eq(signingKeys.kid, generated.kid));
       if (known) throw new ConflictError('This log key was used before; a retired key is never made active again.', 'conflict', { kid: generated.kid });
       const at = tx.clock();
@@ -110,10 +142,14 @@ export class LogKeys {
           body: { oldKeyId: current?.kid ?? null, newKeyId: generated.kid, newVkey: formatVkey(this.origin, generated.raw), at: at.toISOString() },
         },
       ]);
-      return generated.kid;
+      // Once it commits (a caller's transaction may still be open), every read is of the new key.
+      tx.afterCommit?.(() => {
+        this.active = undefined;
+      });
+      return { kid: generated.kid, retiredKid: current?.kid ?? null };
     });
     this.active = undefined;
-    return { kid };
+    return { ...rotation, vkey: formatVkey(this.origin, generated.raw) };
   }
 
   /**
@@ -136,13 +172,19 @@ export class LogKeys {
         .onConflictDoNothing();
       [row] = await find();
     }
-    if (this.active?.key.kid !== row!.kid) {
-      const privateKey = createPrivateKey({ key: row!.privateJwk as never, format: 'jwk' });
-      const publicKey = Buffer.from(String((row!.publicJwk as JWK).x), 'base64url');
-      this.active = { key: { kid: row!.kid, privateKey, publicKey, signer: ed25519NoteSigner(this.origin, privateKey) }, loadedAt: Date.now() };
-    } else {
-      this.active.loadedAt = Date.now();
+    if (this.active?.key.kid !== row!.kid) this.active = { key: this.loaded(row!), loadedAt: Date.now() };
+    else this.active.loadedAt = Date.now();
+  }
+
+  private loaded(row: typeof signingKeys.$inferSelect): LoadedLogKey {
+    let key = this.imported.get(row.kid);
+    if (!key) {
+      const privateKey = createPrivateKey({ key: row.privateJwk as never, format: 'jwk' });
+      const publicKey = Buffer.from(String((row.publicJwk as JWK).x), 'base64url');
+      key = { kid: row.kid, privateKey, publicKey, signer: ed25519NoteSigner(this.origin, privateKey) };
+      this.imported.set(row.kid, key);
     }
+    return key;
   }
 
   private async current(): Promise<LoadedLogKey> {

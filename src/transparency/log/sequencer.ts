@@ -113,11 +113,14 @@ async function sequenceBatch(
   });
 }
 
-/** Signs the checkpoint of a tree (note and JWS) with the key active in this transaction and stores it. */
+/**
+ * Signs the checkpoint of a tree (note and JWS) with the key active in this transaction, the note
+ * also with keys retired within the overlap after a rotation, and stores it.
+ */
 async function insertCheckpoint(tx: Db, deps: SequencerDeps, treeSize: number, root: Hash, now: Date): Promise<void> {
   await deps.keys.refresh(tx);
   const body = formatCheckpoint({ origin: deps.keys.origin, size: treeSize, root, extensions: [] });
-  const note = await deps.keys.signNote(body);
+  const note = await deps.keys.signCheckpointNote(tx, body, now);
   const jws = await deps.keys.signJws(
     { origin: deps.keys.origin, size: treeSize, root: Buffer.from(root).toString('base64'), time: Math.floor(now.getTime() / 1000) },
     CHECKPOINT_JWS_TYP,

@@ -11,6 +11,8 @@ export interface VerifiedCheckpoint {
   note: string;
   /** Lines the note carries besides the log's signature (witness cosignatures, other keys). */
   otherLines: string[];
+  /** Hex key ids (as in a vkey) of the trusted log keys whose signatures verified. */
+  signedBy: string[];
 }
 
 /** The vkey parsed, or a failure line that says the vkey (not the log) is at fault. */
@@ -22,14 +24,22 @@ export function logVerifier(vkey: string): NoteVerifier {
   }
 }
 
-/** Opens the signed checkpoint with the log's vkey and checks its origin is the vkey's name. */
-export function verifySignedCheckpoint(note: string, vkey: string): VerifiedCheckpoint {
-  const verifier = logVerifier(vkey);
+/**
+ * Opens the signed checkpoint with the log's vkeys (the pinned one and those a verified key
+ * rotation led to; all name the same log) and checks its origin is their name.
+ */
+export function verifySignedCheckpoint(note: string, vkeys: string | readonly string[]): VerifiedCheckpoint {
+  const verifiers = (typeof vkeys === 'string' ? [vkeys] : vkeys).map(logVerifier);
+  const verifier = verifiers[0]!;
   let opened;
   try {
-    opened = openNote(note, [verifier]);
+    opened = openNote(note, verifiers);
   } catch (err) {
-    throw new VerificationFailure(`checkpoint signature does not verify with the vkey of ${verifier.name}: ${(err as Error).message}`);
+    const keys = verifiers.length === 1 ? 'the vkey' : `any of the ${verifiers.length} vkeys (the pinned one and those its rotations led to)`;
+    const hint = /not signed by any known key/.test((err as Error).message)
+      ? '. If the log rotated its key, its checkpoints carried the old key’s signature for 30 days after; a verifier that ran then learned the new vkey. Otherwise obtain it out of band (`GET /log/vkey`; the log’s `log.key_rotated` entry names it)'
+      : '';
+    throw new VerificationFailure(`checkpoint signature does not verify with ${keys} of ${verifier.name}: ${(err as Error).message}${hint}`);
   }
   let checkpoint: Checkpoint;
   try {
@@ -40,7 +50,7 @@ export function verifySignedCheckpoint(note: string, vkey: string): VerifiedChec
   if (checkpoint.origin !== verifier.name) {
     throw new VerificationFailure(`checkpoint origin "${checkpoint.origin}" is not the vkey's name "${verifier.name}"`);
   }
-  return { checkpoint, body: opened.text, note, otherLines: opened.otherLines };
+  return { checkpoint, body: opened.text, note, otherLines: opened.otherLines, signedBy: opened.verified.map((v) => Buffer.from(v.keyId).toString('hex')) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { KeyRotation } from './key-rotations.js';
 import { VerificationFailure } from './report.js';
 
 /** The last checkpoint this verifier checked for one log: the next run must find a tree that extends it. */
@@ -11,6 +12,8 @@ export interface VerifiedState {
   /** The signed note as it was served: evidence should the log later deny it. */
   checkpoint: string;
   verifiedAt: string;
+  /** Log key handovers read from `log.key_rotated` entries in trees this verifier checked. */
+  rotations?: KeyRotation[];
 }
 
 interface StateFile {

@@ -6,6 +6,7 @@ import { newReport, recordFailures, type VerificationReport } from './report.js'
 import { defaultStatePath, readVerifiedState, writeVerifiedState, type VerifiedState } from './state.js';
 import { rebuildTree, type RebuiltTree } from './tree.js';
 import { checkEntryFormats } from './entries.js';
+import { rotationsIn, trustedVkeys, type KeyRotation } from './key-rotations.js';
 import { verifyAffiliate, type AffiliateCredentials } from './affiliate.js';
 
 export interface VerifyOptions {
@@ -38,11 +39,29 @@ export async function verifyLog(opts: VerifyOptions): Promise<VerifyResult> {
   const client = await recordFailures(report, async () => new LogClient(logEndpoints(opts.logUrl, opts.apiUrl), opts.fetch));
   if (!client) return done();
 
-  const verified: VerifiedCheckpoint | undefined = await recordFailures(report, async () => verifySignedCheckpoint(await client.checkpoint(), opts.vkey));
+  const statePath = opts.statePath === undefined ? defaultStatePath() : opts.statePath;
+  // The state is per origin; before the checkpoint is open, the pinned vkey's name is the origin.
+  const origin = opts.vkey.split('+')[0] ?? '';
+  let previous: VerifiedState | undefined;
+  let stateReadable = true;
+  if (statePath) {
+    try {
+      previous = await readVerifiedState(statePath, origin);
+    } catch (err) {
+      report.failures.push((err as Error).message);
+      stateReadable = false;
+    }
+  }
+  const remembered = previous?.rotations ?? [];
+  const trusted = trustedVkeys(opts.vkey, remembered);
+
+  const verified: VerifiedCheckpoint | undefined = await recordFailures(report, async () => verifySignedCheckpoint(await client.checkpoint(), trusted));
   if (!verified) return done();
   const { checkpoint } = verified;
   const rootB64 = Buffer.from(checkpoint.root).toString('base64');
-  report.checked.push(`checkpoint of ${checkpoint.origin}: size ${checkpoint.size}, root ${rootB64}, signature verified with the vkey`);
+  const by = trusted.filter((vkey) => verified.signedBy.includes(vkey.split('+')[1] ?? ''));
+  const byWhom = by.includes(opts.vkey) ? 'the vkey' : `the vkey ${by[0]}, which the pinned one handed over to (remembered in the state file)`;
+  report.checked.push(`checkpoint of ${checkpoint.origin}: size ${checkpoint.size}, root ${rootB64}, signature verified with ${byWhom}`);
   for (const c of checkCosignatures(verified, opts.witnesses ?? [])) {
     if (c.timestamp === null) report.failures.push(`the checkpoint carries no valid cosignature from witness ${c.witness}`);
     else report.checked.push(`witness ${c.witness} cosigned the checkpoint at ${new Date(c.timestamp * 1000).toISOString()}`);
@@ -50,9 +69,16 @@ export async function verifyLog(opts: VerifyOptions): Promise<VerifyResult> {
 
   const tree = await rebuildTree(client, checkpoint, report);
   if (tree) checkEntryFormats(tree, report);
+  const rotations = [...remembered];
+  if (tree) {
+    for (const r of rotationsIn(tree, trusted, checkpoint.origin, report)) {
+      if (rotations.some((known) => known.from === r.from && known.to === r.to)) continue;
+      rotations.push(r);
+      report.checked.push(`entry ${r.entryIndex}, in the tree a trusted key signed, hands the log key over to ${r.to}: checkpoints signed by it are trusted from now on`);
+    }
+  }
 
-  const statePath = opts.statePath === undefined ? defaultStatePath() : opts.statePath;
-  if (statePath) await checkAgainstState(client, statePath, verified, tree, report, opts.now ?? (() => new Date()));
+  if (statePath && stateReadable) await checkAgainstState(client, statePath, previous, verified, tree, rotations, report, opts.now ?? (() => new Date()));
 
   if (opts.affiliate) await recordFailures(report, () => verifyAffiliate(client, verified, tree, opts.affiliate!, report));
   return done(checkpoint);
@@ -60,21 +86,30 @@ export async function verifyLog(opts: VerifyOptions): Promise<VerifyResult> {
 
 /**
  * Consistency with the checkpoint verified last time (if any), then the current one remembered in
- * its place, but only when nothing failed: a state file holds checkpoints this verifier believed.
+ * its place with the key handovers learned, but only when nothing failed: a state file holds
+ * checkpoints this verifier believed.
  */
-async function checkAgainstState(client: LogClient, statePath: string, verified: VerifiedCheckpoint, tree: RebuiltTree | undefined, report: VerificationReport, now: () => Date) {
+async function checkAgainstState(
+  client: LogClient,
+  statePath: string,
+  previous: VerifiedState | undefined,
+  verified: VerifiedCheckpoint,
+  tree: RebuiltTree | undefined,
+  rotations: KeyRotation[],
+  report: VerificationReport,
+  now: () => Date,
+) {
   const { checkpoint } = verified;
-  let previous: VerifiedState | undefined;
-  try {
-    previous = await readVerifiedState(statePath, checkpoint.origin);
-  } catch (err) {
-    report.failures.push((err as Error).message);
-    return;
-  }
   if (previous) await checkConsistency(client, previous, checkpoint, tree, report);
   else report.checked.push(`no earlier checkpoint of ${checkpoint.origin} in ${statePath}: this one is the first`);
   if (report.failures.length) return;
-  const state = { size: checkpoint.size, root: Buffer.from(checkpoint.root).toString('base64'), checkpoint: verified.note, verifiedAt: now().toISOString() };
+  const state: VerifiedState = {
+    size: checkpoint.size,
+    root: Buffer.from(checkpoint.root).toString('base64'),
+    checkpoint: verified.note,
+    verifiedAt: now().toISOString(),
+    ...(rotations.length ? { rotations } : {}),
+  };
   const saved = await recordFailures(report, async () => {
     await writeVerifiedState(statePath, checkpoint.origin, state);
     return true;

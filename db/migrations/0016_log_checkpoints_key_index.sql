@@ -1,0 +1,1 @@
+CREATE INDEX "log_checkpoints_key_idx" ON "log_checkpoints" USING btree ("key_id");
