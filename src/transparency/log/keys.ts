@@ -66,9 +66,10 @@ export class LogKeys {
 
   /**
    * A checkpoint's note: signed by the active key and by every log key retired less than
-   * LOG_KEY_OVERLAP_DAYS before `now` that signed a checkpoint (one that never did, such as the
-   * first-boot key the demo seed replaces at once, nobody can have pinned). Read on `db`, the
-   * sequencer's transaction.
+   * LOG_KEY_OVERLAP_DAYS before `now` that signed a checkpoint of a non-empty tree. A key that
+   * only ever signed the empty tree vouched for nothing anyone could hold on to: such as the
+   * first-boot key the demo seed replaces before its first entry. Read on `db`, the sequencer's
+   * transaction.
    */
   async signCheckpointNote(db: Db, body: string, now: Date): Promise<string> {
     const since = new Date(now.getTime() - LOG_KEY_OVERLAP_DAYS * 86_400_000);
@@ -80,7 +81,7 @@ export class LogKeys {
           eq(signingKeys.purpose, PURPOSE),
           eq(signingKeys.status, 'retired'),
           gt(signingKeys.retiredAt, since),
-          exists(db.select({ one: sql`1` }).from(logCheckpoints).where(eq(logCheckpoints.keyId, signingKeys.kid))),
+          exists(db.select({ one: sql`1` }).from(logCheckpoints).where(and(eq(logCheckpoints.keyId, signingKeys.kid), gt(logCheckpoints.treeSize, 0)))),
         ),
       )
       .orderBy(asc(signingKeys.retiredAt));

@@ -84,3 +84,24 @@ describe('log key rotation', () => {
     expect((await verifyLog({ logUrl: log.base, vkey: newVkey, statePath: await tempStatePath() })).failures).toEqual([]);
   });
 });
+
+describe('a log key that only signed the empty tree', () => {
+  let log: ServedLog;
+  beforeAll(async () => {
+    log = await serveLog();
+  });
+  afterAll(async () => log?.close());
+
+  it('does not co-sign after its rotation: it vouched for nothing (the demo replaces its first-boot key so)', async () => {
+    const { h } = log;
+    const signed = await h.db.select().from(logCheckpoints);
+    expect(signed.every((c) => c.treeSize === 0)).toBe(true);
+    const { vkey } = await h.log.rotate(h.ctx());
+    await appendEntries(h, [testEntry(500)]);
+    await sequenceAll(h);
+    const note = (await h.db.select().from(logCheckpoints).orderBy(logCheckpoints.treeSize)).at(-1)!.note;
+    expect(note.trimEnd().split('\n\n')[1]!.split('\n')).toHaveLength(1);
+    expect(openNote(note, [parseVkey(vkey)]).verified).toHaveLength(1);
+    expect(() => openNote(note, [parseVkey(log.vkey)])).toThrow(/not signed by any known key/);
+  });
+});
