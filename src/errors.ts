@@ -5,8 +5,35 @@
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `customFields.shoe_size` or `body`. */
   field: string;
+  /** In English, for people reading logs and scripts. */
   reason: string;
+  /**
+   * What is wrong, as a stable word a client can put in its own language (`required`,
+   * `too_long`, ...: FIELD_ISSUE_CODES), with `limit` for the bounds. Absent on reasons only the
+   * domain can word (`must not be in the future`).
+   */
+  code?: FieldIssueCode;
+  limit?: number;
 }
+
+/** The kinds of field issue a client can word itself; `invalid` covers the rest. */
+export const FIELD_ISSUE_CODES = [
+  'required',
+  'wrong_type',
+  'too_short',
+  'too_long',
+  'too_small',
+  'too_big',
+  'too_few_items',
+  'too_many_items',
+  'invalid_email',
+  'invalid_url',
+  'invalid_format',
+  'not_allowed',
+  'unknown_field',
+  'invalid',
+] as const;
+export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
 
 export class DomainError extends Error {
   constructor(

@@ -28,6 +28,8 @@ describe('the error envelope', () => {
     expect(res.body).toEqual(envelope('validation_failed'));
     const fields = res.body.error.details.issues.map((i: { field: string }) => i.field);
     expect(fields).toEqual(expect.arrayContaining(['email', 'countries.0']));
+    // Each issue names its kind for clients to word in their language; the reason stays English.
+    expect(res.body.error.details.issues).toContainEqual({ field: 'email', reason: expect.any(String), code: 'invalid_email' });
   });
 
   it('401 without credentials, 403 for a role the route does not allow, 404 for what is out of sight', async () => {

@@ -1,6 +1,25 @@
 import { hc, type ClientResponse } from 'hono/client';
 import type { WebApi } from '../../../src/api/web-api';
+import i18next from 'i18next';
 import { session } from './session';
+
+interface FieldIssue {
+  field: string;
+  reason: string;
+  code?: string;
+  limit?: number;
+}
+
+// The kinds the API names (src/errors.ts FIELD_ISSUE_CODES) that read the same in every form.
+// i18n-keys: fieldIssue.required fieldIssue.wrong_type fieldIssue.too_short fieldIssue.too_long fieldIssue.too_small fieldIssue.too_big fieldIssue.too_few_items fieldIssue.too_many_items fieldIssue.invalid_email fieldIssue.invalid_url fieldIssue.invalid_format fieldIssue.not_allowed fieldIssue.unknown_field
+const WORDED = new Set(['required', 'wrong_type', 'too_short', 'too_long', 'too_small', 'too_big', 'too_few_items', 'too_many_items', 'invalid_email', 'invalid_url', 'invalid_format', 'not_allowed', 'unknown_field']);
+const BOUNDED = new Set(['too_short', 'too_long', 'too_small', 'too_big', 'too_few_items', 'too_many_items']);
+
+/** One field issue in the UI's language, else the API's own reason. */
+export function fieldIssueText(issue: FieldIssue): string {
+  if (!issue.code || !WORDED.has(issue.code) || (BOUNDED.has(issue.code) && typeof issue.limit !== 'number')) return issue.reason;
+  return i18next.t(`web-common:fieldIssue.${issue.code}`, { limit: issue.limit, defaultValue: issue.reason });
+}
 
 /** The API's error envelope, thrown by `call` for every non-2xx answer. */
 export class ApiError extends Error {
@@ -14,10 +33,13 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** Field-level reasons from a validation failure, by field name. */
+  /**
+   * Field-level reasons from a validation failure, by field name, in the UI's language where the
+   * API names the kind of issue (`code`); a reason only the domain words stays as the API sent it.
+   */
   get fieldIssues(): Record<string, string> {
-    const issues = (this.details as { issues?: { field: string; reason: string }[] } | undefined)?.issues ?? [];
-    return Object.fromEntries(issues.map((i) => [i.field, i.reason]));
+    const issues = (this.details as { issues?: FieldIssue[] } | undefined)?.issues ?? [];
+    return Object.fromEntries(issues.map((i) => [i.field, fieldIssueText(i)]));
   }
 }
 
