@@ -9,8 +9,8 @@ export interface FieldIssue {
   reason: string;
   /**
    * What is wrong, as a stable word a client can put in its own language (`required`,
-   * `too_long`, ...: FIELD_ISSUE_CODES), with `limit` for the bounds. Absent on reasons only the
-   * domain can word (`must not be in the future`).
+   * `too_long`, ...: FIELD_ISSUE_CODES), with `limit` for the bounds. `invalid`, or absent, on
+   * reasons only the domain can word (`must not be in the future`).
    */
   code?: FieldIssueCode;
   limit?: number;

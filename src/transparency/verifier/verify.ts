@@ -70,7 +70,8 @@ export async function verifyLog(opts: VerifyOptions): Promise<VerifyResult> {
   const tree = await rebuildTree(client, checkpoint, report);
   if (tree) checkEntryFormats(tree, report);
   const rotations = [...remembered];
-  if (tree) {
+  // Handovers are read only from a tree whose entries give the signed root: nothing else vouches for them.
+  if (tree && Buffer.from(tree.root).equals(Buffer.from(checkpoint.root))) {
     for (const r of rotationsIn(tree, trusted, checkpoint.origin, report)) {
       if (rotations.some((known) => known.from === r.from && known.to === r.to)) continue;
       rotations.push(r);
