@@ -3,6 +3,7 @@ import { decodeProtectedHeader, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signingKeys } from '../../../db/schema/index.js';
 import { CLOCK_SKEW_SECONDS, TokenService } from '../../../src/core/auth/tokens.js';
+import { RECEIPT_TYP, verifyReceipt } from '../../../src/transparency/log/receipts.js';
 import { createWorld, TEST_PASSWORD, type World } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 import { activeAccessTokenKey, installDemoLogKey, nowSeconds, signToken, type HeldKey } from '../../helpers/signing-keys.js';
@@ -92,6 +93,17 @@ describe('a key has one purpose', () => {
     expect(res.body.error.code).toBe('invalid_token');
     // Within a lifetime the service issues, too: the key's purpose alone refuses it.
     expect((await listUsers(await signToken(logKey, adminClaims(w)))).status).toBe(401);
+  });
+
+  it('an access-token key never verifies a log receipt, though the JWKS lists both', async () => {
+    const tokenKey = await activeAccessTokenKey(h);
+    const claims = { origin: h.log.origin, leafHash: Buffer.alloc(32, 7).toString('base64'), recordedAt: new Date().toISOString() };
+    const jwks = (await h.request('GET', '/.well-known/jwks.json')).body;
+    expect(jwks.keys.map((k: { kid: string }) => k.kid)).toContain(tokenKey.kid);
+    expect(verifyReceipt(await signToken(tokenKey, claims, { typ: RECEIPT_TYP }), jwks)).toBeNull();
+    // The same receipt by the log key verifies.
+    const logKey = await installDemoLogKey(h);
+    expect(verifyReceipt(await signToken(logKey, claims, { typ: RECEIPT_TYP }), (await h.request('GET', '/.well-known/jwks.json')).body)).toMatchObject({ kid: logKey.kid });
   });
 
   it('the database refuses a key without a known purpose', async () => {
