@@ -97,7 +97,11 @@ export class UnprocessableError extends DomainError {
 }
 
 export class RateLimitedError extends DomainError {
-  constructor(message = 'Too many requests.') {
+  /** When set, the response carries it as Retry-After (the API limit sets its headers itself). */
+  constructor(
+    message = 'Too many requests.',
+    readonly retryAfterSeconds?: number,
+  ) {
     super('rate_limited', message);
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { newId } from '../ids.js';
 import { createdAt, timestamps, tstz } from './columns.js';
 import { members } from './members.js';
@@ -26,6 +26,12 @@ export const users = pgTable(
     memberId: text('member_id').references(() => members.id),
     status: userStatus('status').notNull().default('active'),
     lastLoginAt: tstz('last_login_at'),
+    /**
+     * Access tokens carry the version they were issued at (claim `ver`); a token of another
+     * version is refused. A password change, a disabled account, a new role, regions or member
+     * link, and "sign out everywhere" bump it in their transaction, ending every older token.
+     */
+    tokenVersion: integer('token_version').notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -37,15 +43,20 @@ export const users = pgTable(
 
 export const signingKeyStatus = pgEnum('signing_key_status', ['active', 'retired']);
 
+/** What a signing key is for. A key has one purpose and never signs or verifies for the other. */
+export const SIGNING_KEY_PURPOSES = ['access_token', 'transparency_log'] as const;
+
 /**
- * Ed25519 keys that sign access tokens. Exactly one is active; retired keys keep verifying tokens
- * until those expire, which is what lets a rotation happen without logging anyone out.
+ * Ed25519 keys: those that sign access tokens and those that sign the transparency log, told apart
+ * by `purpose` (no default: every insert names it). One key per purpose is active; a retired
+ * access-token key keeps verifying tokens until those expire, which is what lets a rotation happen
+ * without logging anyone out.
  */
 export const signingKeys = pgTable(
   'signing_keys',
   {
     kid: text('kid').primaryKey(),
-    purpose: text('purpose').notNull().default('access_token'),
+    purpose: text('purpose', { enum: SIGNING_KEY_PURPOSES }).notNull(),
     algorithm: text('algorithm').notNull().default('EdDSA'),
     publicJwk: jsonb('public_jwk').$type<Record<string, unknown>>().notNull(),
     privateJwk: jsonb('private_jwk').$type<Record<string, unknown>>().notNull(),
@@ -56,6 +67,7 @@ export const signingKeys = pgTable(
   (t) => [
     // At most one active key per purpose: a concurrent rotation loses on this constraint.
     uniqueIndex('signing_keys_one_active_uq').on(t.purpose).where(sql`${t.status} = 'active'`),
+    check('signing_keys_purpose_ck', sql`${t.purpose} in ('access_token', 'transparency_log')`),
   ],
 );
 
@@ -88,16 +100,26 @@ export const apiKeys = pgTable(
 );
 
 /**
- * Every login (and password-change) attempt, per normalised email. Counting recent failures here,
- * rather than in process memory, makes the brute-force brake hold across every API process.
+ * Every login (and password-change) attempt, per normalised email and client address. Counting
+ * recent failures here, rather than in process memory, makes the brakes hold across every API
+ * process (src/core/auth/login-brake.ts).
  */
 export const loginAttempts = pgTable(
   'login_attempts',
   {
     id: text('id').primaryKey().$defaultFn(() => newId('lat')),
     emailNormalized: text('email_normalized').notNull(),
+    /**
+     * The client address as the clicks keep it: an HMAC under the secret of the attempt's UTC day
+     * (click_ip_salts), so the row never names an address, and cannot once that day's secret is
+     * deleted. Null on rows written before addresses were recorded.
+     */
+    addressHash: text('address_hash'),
     succeeded: boolean('succeeded').notNull(),
     at: tstz('at').notNull().defaultNow(),
   },
-  (t) => [index('login_attempts_email_at_idx').on(t.emailNormalized, t.at)],
+  (t) => [
+    index('login_attempts_email_address_at_idx').on(t.emailNormalized, t.addressHash, t.at),
+    index('login_attempts_address_at_idx').on(t.addressHash, t.at),
+  ],
 );

@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { NegotiatedLocale } from '../i18n/negotiate.js';
 import type { Clock } from '../context.js';
 import type { Actor } from '../core/auth/actor.js';
+import type { RequestCredential } from './middleware/credential.js';
 import type { TokenService } from '../core/auth/tokens.js';
 import type { WindowRateLimiter } from '../core/rate-limiter.js';
 import type { JobQueue } from '../jobs/types.js';
@@ -34,6 +35,8 @@ export type AppEnv = {
     requestId: string;
     logger: Logger;
     actor?: Actor;
+    /** The verified credential (src/api/middleware/credential.ts), shared by the rate limit and authentication. */
+    credential?: RequestCredential;
     /** The request's locale (src/api/middleware/locale.ts); `explicit` when the caller chose it. */
     locale: NegotiatedLocale;
   };

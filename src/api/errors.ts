@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import { issuesFromZod } from '../core/validation.js';
-import { DomainError, ValidationError } from '../errors.js';
+import { DomainError, RateLimitedError, ValidationError } from '../errors.js';
 import { localizedErrorMessage } from '../i18n/error-messages.js';
 import type { AppEnv } from './env.js';
 
@@ -131,6 +131,7 @@ function respond(c: Context<AppEnv>, status: ContentfulStatusCode, code: string,
 /** app.onError: every failure leaves through here, in the one envelope. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof DomainError) {
+    if (err instanceof RateLimitedError && err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds));
     return respond(c, statusForCode(err.code), err.code, err.message, err.details);
   }
   if (err instanceof HTTPException) {

@@ -18,6 +18,7 @@ import type { registerRotateApiKeySigningSecret } from './routes/api-keys/signin
 import type { registerChangePassword } from './routes/auth/change-password.js';
 import type { registerJwks } from './routes/auth/jwks.js';
 import type { registerLogin } from './routes/auth/login.js';
+import type { registerLogoutAll } from './routes/auth/logout-all.js';
 import type { registerMe } from './routes/auth/me.js';
 import type { registerRotateKeys } from './routes/auth/rotate-keys.js';
 import type { registerGetClickStats } from './routes/click-stats/get.js';
@@ -146,6 +147,7 @@ type WebRoutes =
   | typeof registerRevokeApiKey
   | typeof registerRotateApiKeySigningSecret
   | typeof registerChangePassword
+  | typeof registerLogoutAll
   | typeof registerJwks
   | typeof registerLogin
   | typeof registerMe

@@ -69,6 +69,7 @@ export async function createUser(
     sub: user!.id,
     tid: opts.tenantId,
     role: opts.role,
+    ver: user!.tokenVersion,
     ...(opts.countries ? { countries: opts.countries } : {}),
     ...(opts.memberId ? { mid: opts.memberId, pid: opts.programId } : {}),
   });

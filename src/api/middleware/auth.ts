@@ -1,31 +1,25 @@
 import type { MiddlewareHandler } from 'hono';
-import { authenticateApiKey, looksLikeApiKey } from '../../core/auth/api-keys.js';
 import { currentUserActor } from '../../core/auth/current-user.js';
 import { principalOf, type Actor, type Principal } from '../../core/auth/actor.js';
 import { ForbiddenError, UnauthorizedError } from '../../errors.js';
 import type { AppEnv } from '../env.js';
+import { requestCredential } from './credential.js';
 
-/** Reads `Authorization: Bearer <jwt | api key>` (or `X-Api-Key`) and sets the actor. */
+/** Sets the actor from the request's credential (verified once, see credential.ts) and, for a user, their row as it is now. */
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const deps = c.get('deps');
-  const header = c.req.header('authorization');
-  const apiKeyHeader = c.req.header('x-api-key');
-  let credential: string | undefined;
-  if (header) {
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new UnauthorizedError('The Authorization header must be `Bearer <token>`.');
-    credential = match[1];
-  } else if (apiKeyHeader) {
-    credential = apiKeyHeader.trim();
-  }
-  if (!credential) throw new UnauthorizedError();
-  let actor: Actor | undefined;
-  if (looksLikeApiKey(credential)) {
-    actor = await authenticateApiKey(deps, credential, deps.tracking.apiKeys);
-    if (!actor) throw new UnauthorizedError('The API key is unknown or revoked.', 'invalid_api_key');
-  } else {
-    const fromToken = await deps.tokens.verify(credential);
-    actor = fromToken.kind === 'user' ? await currentUserActor(deps.db, fromToken) : fromToken;
+  const credential = await requestCredential(c);
+  let actor: Actor;
+  switch (credential.kind) {
+    case 'none':
+      throw new UnauthorizedError();
+    case 'invalid':
+      throw credential.error;
+    case 'api_key':
+      actor = credential.actor;
+      break;
+    case 'access_token':
+      actor = await currentUserActor(c.get('deps').db, credential.token);
+      break;
   }
   c.set('actor', actor);
   await next();

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../../config.js';
 import { createRateLimiter, type WindowRateLimiter } from '../../core/rate-limiter.js';
 import { RateLimitedError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { clientIpFrom } from '../../tracking/redirect/request-info.js';
-import { socketAddress } from '../client-address.js';
+import { clientIp } from '../client-address.js';
 import type { AppEnv } from '../env.js';
+import { requestCredential, type RequestCredential } from './credential.js';
 
 /**
  * The API's limiter: API_RATE_LIMIT_PER_MINUTE per caller, shared through Redis when configured.
@@ -29,36 +28,26 @@ export function createApiRateLimiter(
   });
 }
 
-/** Base64url SHA-256, shortened: enough to tell callers apart without keeping their credential. */
-const fingerprint = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 22);
-
 /**
- * The client address: the trusted proxy header when one is configured (its last entry, the one
- * our proxy appended), else the socket's. `app.request()` in tests has no socket.
+ * Who a request counts against: the user or API key its credential PROVES (so callers behind
+ * one NAT or proxy do not share a budget), else its client IP. A missing, malformed, forged,
+ * expired or unknown credential counts against the IP: it never buys a fresh budget, and naming
+ * someone else's user id in a forged token never touches their budget.
  */
-export function clientIp(c: Context, trustedHeader: string | undefined): string {
-  // The same rule as the redirect's: the trusted header's last entry, else the socket.
-  return clientIpFrom(trustedHeader ? c.req.header(trustedHeader) : undefined, socketAddress(c) ?? 'unknown');
+export function callerKey(credential: RequestCredential, c: Context, trustedIpHeader: string | undefined): string {
+  if (credential.kind === 'access_token') return `user:${credential.token.actor.userId}`;
+  if (credential.kind === 'api_key') return `key:${credential.actor.keyId}`;
+  return `ip:${clientIp(c, trustedIpHeader)}`;
 }
 
 /**
- * Who a request counts against: its credential when it sends one (so callers behind one NAT or
- * proxy do not share a budget), else its IP. The credential is not verified here, so this runs
- * before authentication and a flood of bad tokens is limited too.
- */
-export function callerKey(c: Context, trustedIpHeader: string | undefined): string {
-  const credential = c.req.header('authorization') ?? c.req.header('x-api-key');
-  return credential ? `cred:${fingerprint(credential)}` : `ip:${clientIp(c, trustedIpHeader)}`;
-}
-
-/**
- * Fixed-window limit on /v1. Every limited response carries RateLimit-Limit, -Remaining and
- * -Reset (seconds until the window ends); a refusal is a 429 `rate_limited` envelope with
- * Retry-After.
+ * Fixed-window limit on /v1, keyed by callerKey. Every limited response carries RateLimit-Limit,
+ * -Remaining and -Reset (seconds until the window ends); a refusal is a 429 `rate_limited`
+ * envelope with Retry-After.
  */
 export function apiRateLimit(limiter: WindowRateLimiter, trustedIpHeader: string | undefined): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const hit = await limiter.hit(callerKey(c, trustedIpHeader));
+    const hit = await limiter.hit(callerKey(await requestCredential(c), c, trustedIpHeader));
     const resetSeconds = Math.max(1, Math.ceil(hit.resetInMs / 1000));
     // Set before a throw as well: the error handler's response keeps the context's headers.
     c.header('RateLimit-Limit', String(hit.limit));

@@ -16,6 +16,7 @@ import { registerListPromoCodes } from './promo-codes/list.js';
 import { registerChangePassword } from './auth/change-password.js';
 import { registerJwks } from './auth/jwks.js';
 import { registerLogin } from './auth/login.js';
+import { registerLogoutAll } from './auth/logout-all.js';
 import { registerMe } from './auth/me.js';
 import { registerRotateKeys } from './auth/rotate-keys.js';
 import { registerCreateMarket } from './markets/create.js';
@@ -133,6 +134,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerLogin(app);
   registerMe(app);
   registerChangePassword(app);
+  registerLogoutAll(app);
   registerRotateKeys(app);
   registerListUsers(app);
   registerCreateUser(app);

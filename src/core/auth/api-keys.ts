@@ -111,7 +111,7 @@ async function liveKey(ctx: Pick<ServiceContext, 'db'>, secretHash: string, cach
  * Resolves a presented secret to its actor, or undefined when unknown or revoked. With the API
  * process's cache (see api-key-cache.ts) a busy merchant's calls read nothing here.
  */
-export async function authenticateApiKey(ctx: Pick<ServiceContext, 'db' | 'clock'>, secret: string, cache?: ApiKeyCache): Promise<Actor | undefined> {
+export async function authenticateApiKey(ctx: Pick<ServiceContext, 'db' | 'clock'>, secret: string, cache?: ApiKeyCache): Promise<Extract<Actor, { kind: 'api_key' }> | undefined> {
   const key = await liveKey(ctx, hashSecret(secret), cache);
   if (!key) return undefined;
   // Write last-used at most once a minute per key, so busy merchant servers do not write on every call.

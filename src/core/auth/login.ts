@@ -1,17 +1,12 @@
-import { and, count, eq, gt, max, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import { loginAttempts, members, users } from '../../../db/schema/index.js';
+import { members, users } from '../../../db/schema/index.js';
 import type { ServiceContext } from '../../context.js';
-import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../../errors.js';
+import { ForbiddenError, UnauthorizedError } from '../../errors.js';
 import type { AccessTokenClaims, TokenService } from './tokens.js';
 import { toUserView, type UserRow, type UserView } from '../users/view.js';
+import { assertLoginNotBraked, normalizeLoginEmail, recordLoginAttempt, type LoginSource } from './login-brake.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './passwords.js';
-
-/** The brute-force brake: this many failures for one email within the window locks it out. */
-export const LOGIN_BRAKE = { maxFailures: 10, windowMs: 15 * 60_000 } as const;
-
-
-export const normalizeLoginEmail = (email: string) => email.trim().toLowerCase();
 
 type LoginDeps = Pick<ServiceContext, 'db' | 'clock' | 'logger'> & { tokens: TokenService };
 
@@ -25,14 +20,15 @@ export interface LoginResult {
 /**
  * Exchanges email and password for an access token. An unknown email costs the same scrypt work
  * as a known one, and both failures look alike, so neither timing nor answer reveals accounts.
+ * Failures brake the source's address (login-brake.ts), never the account.
  */
-export async function login(deps: LoginDeps, input: { email: string; password: string }): Promise<LoginResult> {
+export async function login(deps: LoginDeps, input: { email: string; password: string }, source: LoginSource): Promise<LoginResult> {
   const email = normalizeLoginEmail(input.email);
-  await assertLoginNotBraked(deps, email);
+  await assertLoginNotBraked(deps, email, source);
   const [user] = await deps.db.select().from(users).where(eq(sql`lower(${users.email})`, email));
   const passwordOk = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !passwordOk) {
-    await recordLoginAttempt(deps, email, false);
+    await recordLoginAttempt(deps, email, source, false);
     throw new UnauthorizedError('The email or password is wrong.', 'invalid_credentials');
   }
   // Told only to someone who knows the password, so it reveals nothing to a guesser.
@@ -41,7 +37,7 @@ export async function login(deps: LoginDeps, input: { email: string; password: s
   const claims = await claimsForUser(deps.db, user);
   const { token, expiresAt } = await deps.tokens.issue(claims);
   const now = deps.clock();
-  await recordLoginAttempt(deps, email, true);
+  await recordLoginAttempt(deps, email, source, true);
   const [updated] = await deps.db.update(users).set({ lastLoginAt: now }).where(eq(users.id, user.id)).returning();
   deps.logger.info({ userId: user.id }, 'user logged in');
   return { accessToken: token, tokenType: 'Bearer', expiresAt, user: toUserView(updated ?? user, claims.pid ?? null) };
@@ -49,7 +45,7 @@ export async function login(deps: LoginDeps, input: { email: string; password: s
 
 /** What an access token says about a user: tenant, role, and the scope that role needs. */
 export async function claimsForUser(db: Db, user: UserRow): Promise<AccessTokenClaims> {
-  const base = { sub: user.id, tid: user.tenantId, role: user.role };
+  const base = { sub: user.id, tid: user.tenantId, role: user.role, ver: user.tokenVersion };
   switch (user.role) {
     case 'admin':
       return base;
@@ -65,28 +61,4 @@ export async function claimsForUser(db: Db, user: UserRow): Promise<AccessTokenC
       return { ...base, mid: user.memberId!, pid: member.programId };
     }
   }
-}
-
-/**
- * Counts failures since the window opened or since the last success, whichever is later. The
- * count lives in the database, so every API process brakes the same email together.
- */
-export async function assertLoginNotBraked(deps: Pick<ServiceContext, 'db' | 'clock'>, email: string): Promise<void> {
-  const windowStart = new Date(deps.clock().getTime() - LOGIN_BRAKE.windowMs);
-  const [lastSuccess] = await deps.db
-    .select({ at: max(loginAttempts.at) })
-    .from(loginAttempts)
-    .where(and(eq(loginAttempts.emailNormalized, email), eq(loginAttempts.succeeded, true), gt(loginAttempts.at, windowStart)));
-  const since = lastSuccess?.at && lastSuccess.at > windowStart ? lastSuccess.at : windowStart;
-  const [failures] = await deps.db
-    .select({ n: count() })
-    .from(loginAttempts)
-    .where(and(eq(loginAttempts.emailNormalized, email), eq(loginAttempts.succeeded, false), gt(loginAttempts.at, since)));
-  if ((failures?.n ?? 0) >= LOGIN_BRAKE.maxFailures) {
-    throw new RateLimitedError('Too many failed attempts for this account; try again in a few minutes.');
-  }
-}
-
-export async function recordLoginAttempt(deps: Pick<ServiceContext, 'db' | 'clock'>, email: string, succeeded: boolean): Promise<void> {
-  await deps.db.insert(loginAttempts).values({ emailNormalized: normalizeLoginEmail(email), succeeded, at: deps.clock() });
 }

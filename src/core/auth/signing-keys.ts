@@ -5,7 +5,8 @@ import type { TokenService } from './tokens.js';
 
 /**
  * Starts signing access tokens with a fresh key. Tokens signed by the retired key keep verifying
- * until they expire, so nobody is logged out. Keys are shared by every tenant of the deployment.
+ * until they expire (at most the token TTL after the rotation), so nobody is logged out. Keys are
+ * shared by every tenant of the deployment.
  */
 export async function rotateSigningKey(ctx: ServiceContext, tokens: TokenService): Promise<{ kid: string; retired: string[] }> {
   const tenantId = assertTenantAdmin(ctx.actor);

@@ -82,9 +82,10 @@ async function loadProfile(db: Db, memberId: string, forUpdate = false) {
   return row;
 }
 
-async function viewOf(db: Db, member: Member, profile: typeof affiliateProfiles.$inferSelect): Promise<AffiliateView> {
-  const tags = await tagsByMember(db, [member.id]);
-  return affiliateView(member, profile, tags.get(member.id) ?? []);
+/** The affiliate as the context's actor sees it (who on the staff decided is not for partners). */
+async function viewOf(ctx: Pick<ServiceContext, 'db' | 'actor'>, member: Member, profile: typeof affiliateProfiles.$inferSelect): Promise<AffiliateView> {
+  const tags = await tagsByMember(ctx.db, [member.id]);
+  return affiliateView(member, profile, tags.get(member.id) ?? [], ctx.actor);
 }
 
 /** Enrols an affiliate: a new member with a profile, or a profile for an existing member. */
@@ -114,7 +115,7 @@ export async function createAffiliate(ctx: ServiceContext, programId: string, in
       .onConflictDoNothing()
       .returning();
     if (!profile) throw new ConflictError('This member is already an affiliate.', 'conflict', { field: 'memberId' });
-    const view = await viewOf(tx.db, member, profile);
+    const view = await viewOf(tx, member, profile);
     await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'affiliate.created', entityType: 'affiliate', entityId: member.id, after: view.affiliate });
     return view;
   });
@@ -125,7 +126,7 @@ export async function getAffiliate(ctx: ServiceContext, programId: string, membe
   const { member } = await loadMemberInScope(ctx, programId, memberId);
   const profile = await loadProfile(ctx.db, member.id);
   if (!profile) throw new NotFoundError('Affiliate', memberId);
-  return await viewOf(ctx.db, member, profile);
+  return await viewOf(ctx, member, profile);
 }
 
 export async function listAffiliates(ctx: ServiceContext, programId: string, query: AffiliateListQuery): Promise<Page<AffiliateView>> {
@@ -144,7 +145,7 @@ export async function listAffiliates(ctx: ServiceContext, programId: string, que
     .limit(fetch);
   const page = toPage(rows.map((r) => ({ id: r.member.id, ...r })), limit);
   const tags = await tagsByMember(ctx.db, page.data.map((r) => r.id));
-  return { data: page.data.map((r) => affiliateView(r.member, r.profile, tags.get(r.member.id) ?? [])), nextCursor: page.nextCursor };
+  return { data: page.data.map((r) => affiliateView(r.member, r.profile, tags.get(r.member.id) ?? [], ctx.actor)), nextCursor: page.nextCursor };
 }
 
 /** Website and payout details; staff, the merchant's server, or the affiliate themselves. */
@@ -156,9 +157,9 @@ export async function updateAffiliate(ctx: ServiceContext, programId: string, me
     const changes: Partial<typeof affiliateProfiles.$inferInsert> = {};
     if (input.website !== undefined) changes.website = input.website;
     if (input.payoutDetails !== undefined) changes.payoutDetails = input.payoutDetails;
-    if (!Object.keys(changes).length) return await viewOf(tx.db, member, before);
+    if (!Object.keys(changes).length) return await viewOf(tx, member, before);
     const [after] = await tx.db.update(affiliateProfiles).set(changes).where(eq(affiliateProfiles.memberId, member.id)).returning();
-    const view = await viewOf(tx.db, member, after!);
+    const view = await viewOf(tx, member, after!);
     // Payout details are sensitive: the audit says they changed, not what they are.
     const redact = (p: typeof before) => ({ website: p.website, payoutDetailsSet: p.payoutDetails !== null });
     await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'affiliate.updated', entityType: 'affiliate', entityId: member.id, before: redact(before), after: redact(after!) });
@@ -191,6 +192,6 @@ export async function decideAffiliate(ctx: ServiceContext, programId: string, me
       before: { status: before.status, statusReason: before.statusReason },
       after: { status: after!.status, statusReason: after!.statusReason },
     });
-    return await viewOf(tx.db, member, after!);
+    return await viewOf(tx, member, after!);
   });
 }

@@ -1,4 +1,6 @@
 import type { affiliateProfiles, customFieldDefinitions, members } from '../../../db/schema/index.js';
+import type { Actor } from '../auth/actor.js';
+import { staffUserSeenBy } from '../auth/staff-identity.js';
 
 /** JSON shapes the API returns: timestamps as ISO strings, nothing internal (emailNormalized). */
 type MemberRow = typeof members.$inferSelect;
@@ -32,21 +34,22 @@ export function memberView(m: MemberRow, tags: string[]) {
 }
 export type MemberView = ReturnType<typeof memberView>;
 
-export function affiliateProfileView(p: ProfileRow) {
+/** The affiliate profile as `reader` sees it: partners do not learn which staff user decided. */
+export function affiliateProfileView(p: ProfileRow, reader: Actor) {
   return {
     status: p.status,
     statusReason: p.statusReason,
     website: p.website,
     payoutDetails: p.payoutDetails,
     decidedAt: iso(p.decidedAt),
-    decidedBy: p.decidedBy,
+    decidedBy: staffUserSeenBy(reader, p.decidedBy),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
 }
 
-export function affiliateView(m: MemberRow, p: ProfileRow, tags: string[]) {
-  return { ...memberView(m, tags), affiliate: affiliateProfileView(p) };
+export function affiliateView(m: MemberRow, p: ProfileRow, tags: string[], reader: Actor) {
+  return { ...memberView(m, tags), affiliate: affiliateProfileView(p, reader) };
 }
 export type AffiliateView = ReturnType<typeof affiliateView>;
 

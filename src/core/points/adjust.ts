@@ -46,7 +46,7 @@ export async function adjustPoints(ctx: ServiceContext, raw: AdjustPointsInput):
       input.points > 0
         ? await creditPoints(ctx, now, { ...base, kind: 'adjust', points: input.points, availableAt: now, expiresAt, pending: false }, audit)
         : await drawPoints(ctx, { ...base, kind: 'adjust', points: -input.points }, audit);
-    return created ? entryView(entry) : replayOrConflict(entry, hash);
+    return created ? entryView(entry, ctx.actor) : replayOrConflict(entry, hash, ctx.actor);
   }
   return await ledgerWrite(ctx, {
     programId: program.id,

@@ -50,5 +50,5 @@ export async function listEntries(ctx: ServiceContext, programId: string, member
     .where(and(eq(pointsEntries.memberId, member.id), cursor ? gt(pointsEntries.id, cursor) : undefined))
     .orderBy(asc(pointsEntries.id))
     .limit(fetch);
-  return toPage(rows, limit, entryView);
+  return toPage(rows, limit, (row) => entryView(row, ctx.actor));
 }

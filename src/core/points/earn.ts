@@ -134,7 +134,7 @@ export async function earnPoints(ctx: ServiceContext, raw: EarnPointsInput): Pro
     expiresAt,
     pending: pendingDays > 0,
   });
-  const view = created ? entryView(entry) : replayOrConflict(entry, hash);
+  const view = created ? entryView(entry, ctx.actor) : replayOrConflict(entry, hash, ctx.actor);
   // Earned points can lift the member's tier; evaluated by a job once this write commits.
   await enqueueTierEvaluation(ctx, { programId: program.id, memberId: member.id, reason: input.reason });
   return view;

@@ -68,7 +68,7 @@ export async function listPointsHistory(
   return {
     nextCursor: more ? cursorOf(slice[slice.length - 1]!.entry) : null,
     data: slice.map(({ entry, lot }) => ({
-      ...entryView(entry),
+      ...entryView(entry, ctx.actor),
       lot: lot
         ? {
             remaining: lot.remaining,

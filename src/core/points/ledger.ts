@@ -95,13 +95,13 @@ export async function findEntryByKey(db: Db, programId: string, idempotencyKey: 
 }
 
 /** The first result for a key, or 409 when the key was used for a different request. */
-export function replayOrConflict(existing: PointsEntryRow, hash: string): PointsEntryView {
+export function replayOrConflict(existing: PointsEntryRow, hash: string, reader: Actor): PointsEntryView {
   if (existing.requestHash !== hash) {
     throw new ConflictError('This idempotency key was already used for a different request.', 'idempotency_key_reused', {
       idempotencyKey: existing.idempotencyKey,
     });
   }
-  return entryView(existing);
+  return entryView(existing, reader);
 }
 
 /**
@@ -188,11 +188,11 @@ export async function ledgerWrite(ctx: ServiceContext, op: LedgerWrite): Promise
       tx.db,
       sql`select points_entry_by_key(${op.programId}, ${op.idempotencyKey}) as existing from points_lock_account(${op.programId}, ${op.memberId})`,
     );
-    if (row!.existing) return replayOrConflict(entryFromJson(row!.existing), op.requestHash);
+    if (row!.existing) return replayOrConflict(entryFromJson(row!.existing), op.requestHash, tx.actor);
     const written = await op.run(tx);
-    if (written) return entryView(written);
+    if (written) return entryView(written, tx.actor);
     const winner = await findEntryByKey(tx.db, op.programId, op.idempotencyKey);
     if (!winner) throw new Error('idempotency key conflict without a committed entry');
-    return replayOrConflict(winner, op.requestHash);
+    return replayOrConflict(winner, op.requestHash, tx.actor);
   });
 }

@@ -96,5 +96,5 @@ export async function redeemPoints(ctx: ServiceContext, raw: RedeemPointsInput):
     reason: input.reason,
     reference: input.reference,
   });
-  return created ? entryView(entry) : replayOrConflict(entry, hash);
+  return created ? entryView(entry, ctx.actor) : replayOrConflict(entry, hash, ctx.actor);
 }

@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 import type { pointsEntries } from '../../../db/schema/index.js';
+import type { Actor } from '../auth/actor.js';
+import { actorSeenBy } from '../auth/staff-identity.js';
 
 export type PointsEntryRow = typeof pointsEntries.$inferSelect;
 export type PointsEntryKind = PointsEntryRow['kind'];
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The JSON shape of a ledger entry. `shortfall` is what a reversal could not take back. */
-export function entryView(e: PointsEntryRow) {
+/**
+ * The JSON shape of a ledger entry as `reader` sees it (who acted: see staff-identity.ts).
+ * `shortfall` is what a reversal could not take back.
+ */
+export function entryView(e: PointsEntryRow, reader: Actor) {
   return {
     id: e.id,
     programId: e.programId,
@@ -22,7 +27,7 @@ export function entryView(e: PointsEntryRow) {
     orderId: e.orderId,
     availableAt: iso(e.availableAt),
     expiresAt: iso(e.expiresAt),
-    actor: { type: e.actorType, id: e.actorId },
+    actor: actorSeenBy(reader, { type: e.actorType, id: e.actorId }),
     createdAt: e.createdAt.toISOString(),
   };
 }

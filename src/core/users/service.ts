@@ -5,7 +5,7 @@ import { affiliateProfiles, members, programs, users } from '../../../db/schema/
 import { withTransaction, type ServiceContext } from '../../context.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError, type FieldIssue } from '../../errors.js';
 import type { Role } from '../auth/actor.js';
-import { assertLoginNotBraked, normalizeLoginEmail, recordLoginAttempt } from '../auth/login.js';
+import { assertLoginNotBraked, normalizeLoginEmail, recordLoginAttempt, type LoginSource } from '../auth/login-brake.js';
 import { hashPassword, verifyPassword } from '../auth/passwords.js';
 import { assertTenantAdmin } from '../auth/scope.js';
 import { recordAudit } from '../audit.js';
@@ -34,6 +34,11 @@ async function loadUser(db: Db, tenantId: string, userId: string, lock = false) 
   if (!row) throw new NotFoundError('User', userId);
   return row;
 }
+
+/** Bumps users.token_version in the statement that makes the change: tokens of the old version are refused. */
+const nextTokenVersion = sql`${users.tokenVersion} + 1`;
+
+const sameCountries = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c) => b.includes(c));
 
 interface RoleFields {
   countries?: string[];
@@ -166,6 +171,13 @@ export async function updateUser(ctx: ServiceContext, userId: string, raw: UserU
     }
     const carried = role === user.role ? { countries: user.countries, programId, memberId: user.memberId } : {};
     const roleFields = await resolveRoleFields(tx.db, tenantId, role, input, carried);
+    // What a token stood for changes: every token of the user ends now (the next one reads the new row).
+    const revokesTokens =
+      passwordHash !== undefined ||
+      (input.status !== undefined && input.status !== user.status) ||
+      role !== user.role ||
+      !sameCountries(roleFields.countries, user.countries) ||
+      roleFields.memberId !== user.memberId;
     if (input.email) await assertEmailFree(tx.db, input.email, user.id);
     if (roleFields.memberId) await assertMemberFree(tx.db, roleFields.memberId, user.id);
     const [row] = await tx.db
@@ -178,6 +190,7 @@ export async function updateUser(ctx: ServiceContext, userId: string, raw: UserU
         role,
         countries: roleFields.countries,
         memberId: roleFields.memberId,
+        ...(revokesTokens ? { tokenVersion: nextTokenVersion } : {}),
       })
       .where(eq(users.id, user.id))
       .returning()
@@ -193,7 +206,7 @@ export async function updateUser(ctx: ServiceContext, userId: string, raw: UserU
       entityType: 'user',
       entityId: user.id,
       before,
-      after: passwordHash ? { ...after, passwordChanged: true } : after,
+      after: { ...after, ...(passwordHash ? { passwordChanged: true } : {}), ...(revokesTokens ? { tokensRevoked: true } : {}) },
     });
     return after;
   });
@@ -212,22 +225,32 @@ export async function getCurrentUser(ctx: ServiceContext): Promise<UserView> {
 }
 
 /**
- * Changes the caller's own password. Wrong current passwords count towards the login brake, so a
- * stolen token cannot be used to guess the password either.
+ * Changes the caller's own password and ends every token of the account, the caller's included.
+ * Wrong current passwords count towards the login brakes of the caller's address, so a stolen
+ * token cannot be used to guess the password either.
  */
-export async function changeOwnPassword(ctx: ServiceContext, raw: PasswordChangeInput): Promise<void> {
+export async function changeOwnPassword(ctx: ServiceContext, raw: PasswordChangeInput, source: LoginSource): Promise<void> {
   const actor = loggedInUser(ctx);
   const input = parseInput(PasswordChangeInputSchema, raw);
   const { user } = await loadUser(ctx.db, actor.tenantId, actor.userId);
   const email = normalizeLoginEmail(user.email);
-  await assertLoginNotBraked(ctx, email);
+  await assertLoginNotBraked(ctx, email, source);
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    await recordLoginAttempt(ctx, email, false);
+    await recordLoginAttempt(ctx, email, source, false);
     throw new ValidationError([{ field: 'currentPassword', reason: 'is not your current password' }]);
   }
   const passwordHash = await hashPassword(input.newPassword);
   await withTransaction(ctx, async (tx) => {
-    await tx.db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    await tx.db.update(users).set({ passwordHash, tokenVersion: nextTokenVersion }).where(eq(users.id, user.id));
     await recordAudit(tx, { tenantId: user.tenantId, action: 'user.password_changed', entityType: 'user', entityId: user.id });
+  });
+}
+
+/** "Sign out everywhere": every access token of the caller's account stops working at once. */
+export async function signOutEverywhere(ctx: ServiceContext): Promise<void> {
+  const actor = loggedInUser(ctx);
+  await withTransaction(ctx, async (tx) => {
+    await tx.db.update(users).set({ tokenVersion: nextTokenVersion }).where(and(eq(users.id, actor.userId), eq(users.tenantId, actor.tenantId)));
+    await recordAudit(tx, { tenantId: actor.tenantId, action: 'user.signed_out_everywhere', entityType: 'user', entityId: actor.userId });
   });
 }

@@ -2,6 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { members } from '../../../db/schema/index.js';
 import type { Actor } from '../../core/auth/actor.js';
+import { staffUserSeenBy } from '../../core/auth/staff-identity.js';
 import { normaliseRate } from '../fx.js';
 import type { CommissionRow } from './effects.js';
 
@@ -46,8 +47,6 @@ export interface CommissionView {
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
-const isPartner = (actor: Actor) => actor.kind === 'user' && (actor.role === 'affiliate' || actor.role === 'member');
-
 export function commissionView(row: CommissionRow, viewer: Actor, partnerNames: ReadonlyMap<string, string>): CommissionView {
   return {
     id: row.id,
@@ -73,7 +72,7 @@ export function commissionView(row: CommissionRow, viewer: Actor, partnerNames: 
     holdUntil: isoOrNull(row.holdUntil),
     holdReasons: row.holdReasons,
     // The reason is the partner's to read; which staff user decided is not.
-    decidedBy: isPartner(viewer) ? null : row.decidedBy,
+    decidedBy: staffUserSeenBy(viewer, row.decidedBy),
     decidedAt: isoOrNull(row.decidedAt),
     decisionReason: row.decisionReason,
     approvedAt: isoOrNull(row.approvedAt),

@@ -1,13 +1,12 @@
 import type { payoutItems, payoutRuns, payouts } from '../../../db/schema/index.js';
 import type { Actor } from '../../core/auth/actor.js';
+import { staffUserSeenBy } from '../../core/auth/staff-identity.js';
 import { hex } from '../../transparency/entries/append.js';
 
 /** What the API shows of payouts and runs. Staff see who paid by hand; affiliates do not. */
 
 export type PayoutRunRow = typeof payoutRuns.$inferSelect;
 export type PayoutItemRow = typeof payoutItems.$inferSelect;
-
-const isStaff = (actor: Actor) => actor.kind !== 'user' || actor.role === 'admin' || actor.role === 'regional_manager';
 
 export function payoutView(p: typeof payouts.$inferSelect, actor: Actor, items?: PayoutItemRow[]) {
   return {
@@ -28,7 +27,7 @@ export function payoutView(p: typeof payouts.$inferSelect, actor: Actor, items?:
     failureCode: p.failureCode,
     failureMessage: p.failureMessage,
     paidAt: p.paidAt?.toISOString() ?? null,
-    paidBy: isStaff(actor) ? p.paidBy : null,
+    paidBy: staffUserSeenBy(actor, p.paidBy),
     failedAt: p.failedAt?.toISOString() ?? null,
     reversedAmount: p.reversedAmount,
     reversedAt: p.reversedAt?.toISOString() ?? null,

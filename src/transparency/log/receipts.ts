@@ -13,6 +13,9 @@ import type { LogKeys } from './keys.js';
  */
 export const RECEIPT_TYP = 'trellis-receipt+jws';
 
+/** Log key ids start so (keys.ts names a key by its public key's hash); access-token kids never do. */
+const LOG_KEY_ID_PREFIX = 'tlog_';
+
 export interface ReceiptClaims {
   origin: string;
   leafHash: Uint8Array;
@@ -28,7 +31,8 @@ export function signReceipt(keys: LogKeys, r: { leafHash: Uint8Array; recordedAt
 
 /**
  * Checks a receipt against the log's public keys (`/.well-known/jwks.json`, or its `keys`):
- * its claims when the signature verifies with the key its `kid` names, else null.
+ * its claims when the signature verifies with the log key its `kid` names, else null. The JWKS
+ * lists access-token keys too; a key has one purpose, so only log keys (kid `tlog_…`) count.
  */
 export function verifyReceipt(jws: string, jwks: readonly JWK[] | { keys: readonly JWK[] }): ReceiptClaims | null {
   const keys = Array.isArray(jwks) ? jwks : (jwks as { keys: readonly JWK[] }).keys;
@@ -38,7 +42,7 @@ export function verifyReceipt(jws: string, jwks: readonly JWK[] | { keys: readon
   try {
     const header = JSON.parse(Buffer.from(headerPart, 'base64url').toString('utf8')) as { alg?: string; kid?: string; typ?: string };
     if (header.alg !== 'EdDSA' || header.typ !== RECEIPT_TYP || !header.kid) return null;
-    const jwk = keys.find((k) => k.kid === header.kid && k.kty === 'OKP' && k.crv === 'Ed25519');
+    const jwk = keys.find((k) => k.kid === header.kid && k.kid.startsWith(LOG_KEY_ID_PREFIX) && k.kty === 'OKP' && k.crv === 'Ed25519');
     if (!jwk) return null;
     const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk.x! }, format: 'jwk' });
     if (!verify(null, Buffer.from(`${headerPart}.${payloadPart}`), publicKey, Buffer.from(signaturePart, 'base64url'))) return null;

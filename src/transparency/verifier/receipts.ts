@@ -51,7 +51,9 @@ export async function listAffiliateEntries(client: LogClient, token: string, pro
  * proof verifies against the checkpoint's root. Each problem is one failure line.
  */
 export async function checkReceipts(client: LogClient, verified: VerifiedCheckpoint, tree: RebuiltTree | undefined, listed: readonly ListedEntry[], report: VerificationReport): Promise<ReceiptOutcome> {
-  const jwks = createLocalJWKSet(await client.json<JSONWebKeySet>('/.well-known/jwks.json'));
+  // The set lists access-token keys too; only log keys (kid `tlog_…`) may verify a receipt.
+  const published = await client.json<JSONWebKeySet>('/.well-known/jwks.json');
+  const jwks = createLocalJWKSet({ keys: published.keys.filter((k) => k.kid?.startsWith('tlog_')) });
   const { checkpoint } = verified;
   const outcome: ReceiptOutcome = { included: [], pending: [] };
   await mapLimit(listed, 4, async (e) => {

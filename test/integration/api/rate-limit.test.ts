@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { programs } from '../../../db/schema/index.js';
 import { createApiRateLimiter } from '../../../src/api/middleware/rate-limit.js';
@@ -6,6 +7,7 @@ import { newApp } from '../../../src/app.js';
 import { createWorld, type World } from '../../helpers/factories.js';
 import { usingRedis } from '../../helpers/database.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
+import { activeAccessTokenKey, nowSeconds, signToken } from '../../helpers/signing-keys.js';
 
 /**
  * The API limit with a low API_RATE_LIMIT_PER_MINUTE: what a limited caller sees, whom the count
@@ -89,6 +91,43 @@ describe('API rate limit', () => {
     freshWindow();
     for (let i = 0; i < LIMIT; i++) expect((await h.request('GET', '/v1/programs', { token: 'garbage.token.value' })).status).toBe(401);
     expect((await h.request('GET', '/v1/programs', { token: 'garbage.token.value' })).status).toBe(429);
+  });
+
+  it('counts every invalid credential against the client IP: N garbage tokens do not buy N budgets', async () => {
+    freshWindow();
+    const from = (ip: string, token: string) => h.request('GET', '/v1/programs', { token, headers: { 'x-forwarded-for': ip } });
+    const garbage = [
+      'not-a-jwt',
+      'eyJhbGciOiJFZERTQSJ9.e30.AAAA',
+      `trl_${'x'.repeat(40)}`,
+      await signToken(await activeAccessTokenKey(h), { sub: w.admin.user.id, iss: 'nope' }),
+    ];
+    for (let i = 0; i < LIMIT; i++) expect((await from('198.51.100.7', garbage[i]!)).status).toBe(401);
+    const refused = await from('198.51.100.7', garbage[LIMIT]!);
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe('rate_limited');
+    // A malformed Authorization header counts there too.
+    expect((await h.request('GET', '/v1/programs', { headers: { authorization: 'Basic Zm9vOmJhcg==', 'x-forwarded-for': '198.51.100.7' } })).status).toBe(429);
+    // A verified credential from the same address has a budget of its own.
+    const own = await from('198.51.100.7', w.admin.token);
+    expect(own.status).toBe(200);
+    expect(rateHeaders(own).remaining).toBe(String(LIMIT - 1));
+  });
+
+  it('a forged token naming a real user never touches that user\'s budget', async () => {
+    freshWindow();
+    // Signed by a key the attacker made, under the real key's kid, for the admin's user id.
+    const { kid } = await activeAccessTokenKey(h);
+    const attackerKey = { kid, privateKey: (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey };
+    for (let i = 0; i <= LIMIT; i++) {
+      const iat = nowSeconds(h) + i;
+      const forged = await signToken(attackerKey, { sub: w.admin.user.id, tid: w.tenant.id, role: 'admin', ver: 0, iss: 'trellis', aud: 'trellis-api', iat, exp: iat + 60 });
+      const res = await h.request('GET', '/v1/programs', { token: forged, headers: { 'x-forwarded-for': '198.51.100.8' } });
+      expect(res.status).toBe(i < LIMIT ? 401 : 429);
+    }
+    const admin = await h.request('GET', '/v1/programs', { token: w.admin.token });
+    expect(admin.status).toBe(200);
+    expect(rateHeaders(admin).remaining).toBe(String(LIMIT - 1));
   });
 
   it('never limits health, docs, the OpenAPI document or the JWKS', async () => {

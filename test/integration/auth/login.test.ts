@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, loginAttempts, users } from '../../../db/schema/index.js';
 import { pruneLoginAttemptsJob } from '../../../src/core/auth/jobs/prune-login-attempts.js';
-import { LOGIN_BRAKE } from '../../../src/core/auth/login.js';
+import { LOGIN_BRAKE } from '../../../src/core/auth/login-brake.js';
 import { createWorld, TEST_PASSWORD } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 
@@ -65,9 +65,9 @@ describe('POST /v1/auth/login', () => {
     expect(after.status).toBe(200);
   });
 
-  it('brakes an email after repeated failures, even for the right password, until the window passes', async () => {
+  it('brakes the address for an email after repeated failures, even for the right password, until the window passes', async () => {
     const w = await createWorld(h);
-    for (let i = 0; i < LOGIN_BRAKE.maxFailures; i++) {
+    for (let i = 0; i < LOGIN_BRAKE.perAccountAddress; i++) {
       expect((await login(w.member.email, `wrong password ${i}`)).status).toBe(401);
     }
     const braked = await login(w.member.email, TEST_PASSWORD);
@@ -82,7 +82,7 @@ describe('POST /v1/auth/login', () => {
 
   it('resets the failure count after a successful login', async () => {
     const w = await createWorld(h);
-    for (let i = 0; i < LOGIN_BRAKE.maxFailures - 1; i++) await login(w.admin.email, 'wrong password!');
+    for (let i = 0; i < LOGIN_BRAKE.perAccountAddress - 1; i++) await login(w.admin.email, 'wrong password!');
     expect((await login(w.admin.email, TEST_PASSWORD)).status).toBe(200);
     expect((await login(w.admin.email, 'wrong password!')).status).toBe(401);
     expect((await login(w.admin.email, TEST_PASSWORD)).status).toBe(200);

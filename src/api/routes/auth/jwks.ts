@@ -15,7 +15,8 @@ export const jwksRoute = defineRoute({
   operationId: 'getJwks',
   tags: ['Auth'],
   summary: 'Public keys that verify access tokens',
-  description: 'Access tokens: the active key and recently retired ones whose tokens may still be live. Transparency log: every key it ever signed with (kids `tlog_…`).',
+  description:
+    'Access tokens: the active key and those retired less than a token lifetime ago (kids `k_…`). Transparency log: every key it ever signed with (kids `tlog_…`). A key has one purpose: a log key never verifies an access token, an access-token key never a log signature.',
   access: 'public',
   responses: {
     200: { description: 'A JSON Web Key Set.', content: { 'application/json': { schema: JwksSchema } } },

@@ -16,7 +16,8 @@ export const rotateKeysRoute = defineRoute({
   operationId: 'rotateSigningKey',
   tags: ['Auth'],
   summary: 'Rotate the access-token signing key',
-  description: 'New tokens are signed with a new key at once; tokens signed with the old key keep working until they expire, so nobody is logged out.',
+  description:
+    'New tokens are signed with a new key at once; tokens the old key signed keep working until they expire, so nobody is logged out. The old key verifies for ACCESS_TOKEN_TTL_SECONDS after the rotation, then never again, and never a token issued after the rotation (other API processes apply the rotation within 30 s).',
   access: ['admin'],
   responses: {
     200: { description: 'The new key id.', content: { 'application/json': { schema: RotationSchema } } },

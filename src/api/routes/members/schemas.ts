@@ -45,7 +45,7 @@ export const AffiliateProfileSchema = z
     website: z.string().nullable(),
     payoutDetails: z.record(z.string(), z.unknown()).nullable(),
     decidedAt: Timestamp.nullable(),
-    decidedBy: z.string().nullable(),
+    decidedBy: z.string().nullable().openapi({ description: 'The staff user who decided (null for affiliates and members reading it).' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
   })

@@ -40,7 +40,10 @@ export const PointsEntrySchema = z
     orderId: z.string().nullable(),
     availableAt: Timestamp.nullable(),
     expiresAt: Timestamp.nullable(),
-    actor: z.object({ type: z.string(), id: z.string().nullable() }),
+    actor: z.object({ type: z.string(), id: z.string().nullable() }).openapi({
+      description:
+        'Who wrote the entry: `type` is `admin`, `regional_manager`, `api_key`, `system`... and `id` theirs. Affiliates and members see staff as `staff` and no id other than their own.',
+    }),
     createdAt: Timestamp,
   })
   .openapi('PointsEntry');
