@@ -39,7 +39,8 @@ export const signingKeyStatus = pgEnum('signing_key_status', ['active', 'retired
 
 /**
  * Ed25519 keys that sign access tokens. Exactly one is active; retired keys keep verifying tokens
- * until those expire, which is what lets a rotation happen without logging anyone out.
+ * until those expire, which is what lets a rotation happen without logging anyone out. The private
+ * key is sealed (src/secrets) under the process's SECRET_KEY, bound to its kid.
  */
 export const signingKeys = pgTable(
   'signing_keys',
@@ -48,7 +49,13 @@ export const signingKeys = pgTable(
     purpose: text('purpose').notNull().default('access_token'),
     algorithm: text('algorithm').notNull().default('EdDSA'),
     publicJwk: jsonb('public_jwk').$type<Record<string, unknown>>().notNull(),
-    privateJwk: jsonb('private_jwk').$type<Record<string, unknown>>().notNull(),
+    /** The private JWK, sealed. */
+    privateKeySealed: text('private_key_sealed'),
+    /**
+     * The private JWK in clear, as versions before sealing stored it: boot seals and empties it
+     * (src/secrets/at-rest.ts); a later release drops the column.
+     */
+    legacyPrivateJwk: jsonb('private_jwk').$type<Record<string, unknown>>(),
     status: signingKeyStatus('status').notNull().default('active'),
     ...createdAt,
     retiredAt: tstz('retired_at'),
@@ -76,9 +83,11 @@ export const apiKeys = pgTable(
     secretHash: text('secret_hash').notNull(),
     /**
      * Key for the optional request signature (HMAC-SHA256 of the raw body) merchants may add to
-     * their calls; kept readable because verifying needs it. Null until one is issued.
+     * their calls; sealed (src/secrets), because verifying needs it back. Null until one is issued.
      */
-    signingSecret: text('signing_secret'),
+    signingSecretSealed: text('signing_secret_sealed'),
+    /** The signing secret in clear, as versions before sealing stored it: boot seals and empties it; a later release drops it. */
+    legacySigningSecret: text('signing_secret'),
     createdBy: text('created_by'),
     ...createdAt,
     lastUsedAt: tstz('last_used_at'),

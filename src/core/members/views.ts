@@ -32,12 +32,13 @@ export function memberView(m: MemberRow, tags: string[]) {
 }
 export type MemberView = ReturnType<typeof memberView>;
 
-export function affiliateProfileView(p: ProfileRow) {
+/** `payoutDetails` opened from the row's sealed text (affiliates.ts), or null. */
+export function affiliateProfileView(p: ProfileRow, payoutDetails: Record<string, unknown> | null) {
   return {
     status: p.status,
     statusReason: p.statusReason,
     website: p.website,
-    payoutDetails: p.payoutDetails,
+    payoutDetails,
     decidedAt: iso(p.decidedAt),
     decidedBy: p.decidedBy,
     createdAt: p.createdAt.toISOString(),
@@ -45,8 +46,8 @@ export function affiliateProfileView(p: ProfileRow) {
   };
 }
 
-export function affiliateView(m: MemberRow, p: ProfileRow, tags: string[]) {
-  return { ...memberView(m, tags), affiliate: affiliateProfileView(p) };
+export function affiliateView(m: MemberRow, p: ProfileRow, tags: string[], payoutDetails: Record<string, unknown> | null) {
+  return { ...memberView(m, tags), affiliate: affiliateProfileView(p, payoutDetails) };
 }
 export type AffiliateView = ReturnType<typeof affiliateView>;
 

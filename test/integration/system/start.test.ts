@@ -36,6 +36,9 @@ async function boot(): Promise<Booted> {
   // The embedded setup: no PostgreSQL, no Redis, whatever the test run itself uses.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
+  // Nor a key: the first boot generates one into DATA_DIR.
+  delete env.SECRET_KEY;
+  delete env.SECRET_KEY_PREVIOUS;
   // What `npm start` runs (node with tsx's loader in-process: the tsx CLI would add a parent that
   // SIGKILLs the server when it does not acknowledge a relayed SIGTERM within 30 ms, as happens on
   // a busy machine), minus the npm wrapper: npm re-raises a SIGTERM on itself instead of passing
