@@ -40,8 +40,8 @@ async function sealLegacyColumn({ db, secrets, logger }: AtRestDeps, column: Req
     // jsonb comes out as its JSON text, which is what openJson parses back.
     const values = rows.map((r) => secrets.keyring.seal(r.plain, sealedAt(column, r.row_id)));
     await tx.execute(
-      sql`update ${sql.raw(table)} set ${sql.raw(column.column)} = v.sealed, ${sql.raw(legacy.column)} = null
-          from unnest(${textArrayLiteral(rows.map((r) => r.row_id))}::text[], ${textArrayLiteral(values)}::text[]) as v(row_id, sealed)
+      sql`update ${sql.raw(table)} set ${sql.raw(column.column)} = v.value, ${sql.raw(legacy.column)} = null
+          from unnest(${textArrayLiteral(rows.map((r) => r.row_id))}::text[], ${textArrayLiteral(values)}::text[]) as v(row_id, value)
           where ${sql.raw(rowId)} = v.row_id`,
     );
     return rows.length;

@@ -46,8 +46,8 @@ async function resealColumn(db: Db, keyring: Keyring, column: SealedColumn): Pro
     await tx.execute(
       sql`update ${sql.raw(table)} set ${sql.raw(column.column)} = v.resealed
           from unnest(${textArrayLiteral(rows.map((r) => r.row_id))}::text[], ${textArrayLiteral(rows.map((r) => r.sealed))}::text[], ${textArrayLiteral(values)}::text[])
-            as v(row_id, sealed, resealed)
-          where ${sql.raw(rowId)} = v.row_id and ${sql.raw(column.column)} = v.sealed`,
+            as v(row_id, was, resealed)
+          where ${sql.raw(rowId)} = v.row_id and ${sql.raw(column.column)} = v.was`,
     );
     return rows.length;
   });
