@@ -51,17 +51,14 @@ async function sealLegacyColumn({ db, secrets, logger }: AtRestDeps, column: Req
 
 /**
  * Versions before sealing audited a new affiliate's profile whole, bank details included: keep
- * only whether they were set, as updates always did.
+ * only whether they were set, as updates always did (one entry per affiliate to look at).
  */
 async function scrubAuditedPayoutDetails({ db, logger }: AtRestDeps): Promise<void> {
-  const redact = (column: 'before' | 'after') =>
-    sql.raw(
-      `case when ${column} ? 'payoutDetails' then (${column} - 'payoutDetails') || jsonb_build_object('payoutDetailsSet', jsonb_typeof(${column}->'payoutDetails') <> 'null') else ${column} end`,
-    );
   const rows = await queryRows<{ id: string }>(
     db,
-    sql`update audit_log set before = ${redact('before')}, after = ${redact('after')}
-        where entity_type = 'affiliate' and (before ? 'payoutDetails' or after ? 'payoutDetails')
+    sql`update audit_log
+        set after = (after - 'payoutDetails') || jsonb_build_object('payoutDetailsSet', jsonb_typeof(after->'payoutDetails') <> 'null')
+        where entity_type = 'affiliate' and action = 'affiliate.created' and after ? 'payoutDetails'
         returning id`,
   );
   if (rows.length > 0) logger.info({ entries: rows.length }, 'removed bank details from audit entries of an earlier version');
