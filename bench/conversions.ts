@@ -320,6 +320,8 @@ async function main(dataDir: string): Promise<void> {
     LOG_LEVEL: 'warn',
     // The bench is one merchant sending far more than the default API limit allows.
     API_RATE_LIMIT_PER_MINUTE: '10000000',
+    // Both processes open what the other sealed: one key for the bench's own database.
+    SECRET_KEY: randomBytes(32).toString('base64'),
   };
   try {
     log(`starting Trellis (API and a worker) on ${dbName}`);

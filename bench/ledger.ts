@@ -19,6 +19,7 @@ import { earnPoints } from '../src/core/points/earn.js';
 import { redeemPoints } from '../src/core/points/redeem.js';
 import type { JobQueue } from '../src/jobs/types.js';
 import { createLogger } from '../src/logger.js';
+import { createSecrets, Keyring } from '../src/secrets/index.js';
 import { measureImport } from './import.js';
 
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -59,7 +60,9 @@ async function seedMembers(db: Db, count: number): Promise<{ programId: string; 
 
 /** Mixed earn (60%) / redeem (40%) operations against random members, CONCURRENCY at a time. */
 export async function measureLedger(db: Db): Promise<LedgerMeasurement> {
-  const ctx: ServiceContext = { db, actor: systemActor('bench'), logger: createLogger('silent'), clock: systemClock, jobs: noJobs };
+  // The ledger seals nothing; a random key stands in for SECRET_KEY.
+  const secrets = createSecrets(new Keyring(randomBytes(32)));
+  const ctx: ServiceContext = { db, actor: systemActor('bench'), logger: createLogger('silent'), clock: systemClock, jobs: noJobs, secrets };
   const { programId, memberIds } = await seedMembers(db, MEMBERS);
   // Every member starts with a balance so most redemptions succeed.
   await Promise.all(

@@ -21,6 +21,8 @@ import { applyMigrations } from '../db/migrate.js';
 import { newApp } from '../src/app.js';
 import { createChangeFeed } from '../src/change-feed.js';
 import { loadConfig } from '../src/config.js';
+import { keyringFromConfig } from '../src/secrets/from-config.js';
+import { createSecrets } from '../src/secrets/index.js';
 import { systemClock } from '../src/context.js';
 import { TokenService } from '../src/core/auth/tokens.js';
 import { createJobRunner } from '../src/jobs/index.js';
@@ -72,8 +74,10 @@ async function main(): Promise<void> {
   try {
     await applyMigrations(database);
     const db = database.db;
-    const config = loadConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: 'silent' });
-    const keys = new LogKeys(db, systemClock, config.TRANSPARENCY_ORIGIN);
+    // The bench's own database: any key seals its secrets.
+    const config = loadConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: 'silent', SECRET_KEY: randomBytes(32).toString('base64') });
+    const secrets = createSecrets(keyringFromConfig(config));
+    const keys = new LogKeys(db, systemClock, config.TRANSPARENCY_ORIGIN, secrets.keyring);
     await keys.init();
     await sequenceLog({ db, clock: systemClock, keys });
 
@@ -101,11 +105,11 @@ async function main(): Promise<void> {
 
     const logger = createLogger('silent');
     const changes = createChangeFeed(config, logger);
-    const tracking = createTracking({ config, db, logger, clock: systemClock, changes });
-    const jobs = createJobRunner(config, { db, logger, clock: systemClock });
-    const tokens = new TokenService(db, systemClock, config.ACCESS_TOKEN_TTL_SECONDS);
+    const tracking = createTracking({ config, db, logger, clock: systemClock, changes, keyring: secrets.keyring });
+    const jobs = createJobRunner(config, { db, logger, clock: systemClock, secrets });
+    const tokens = new TokenService(db, systemClock, config.ACCESS_TOKEN_TTL_SECONDS, secrets.keyring);
     await tokens.init();
-    const app = newApp({ config, db, logger, clock: systemClock, jobs, tokens, log: keys, tracking, healthCheck: async () => {} });
+    const app = newApp({ config, db, logger, clock: systemClock, jobs, secrets, tokens, log: keys, tracking, healthCheck: async () => {} });
 
     const [latest] = await queryRows<{ tree_size: string; root_hash: Uint8Array }>(db, sql`select tree_size, root_hash from log_checkpoints order by tree_size desc limit 1`);
     const treeSize = Number(latest!.tree_size);

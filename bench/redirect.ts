@@ -174,6 +174,8 @@ async function main(dataDir: string): Promise<void> {
         DATA_DIR: dataDir,
         SEED_DEMO: 'always',
         LOG_LEVEL: 'warn',
+        // The bench's own database: any key seals its secrets.
+        SECRET_KEY: randomBytes(32).toString('base64'),
         TRACKING_CLIENT_IP_HEADER: 'x-forwarded-for',
         TRACKING_COUNTRY_HEADER: 'cf-ipcountry',
       },

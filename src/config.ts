@@ -43,6 +43,26 @@ const witnessList = z
   })
   .pipe(z.array(z.object({ vkey: z.string().trim().min(1), url: z.string().url().refine((u) => /^https?:\/\//.test(u), { message: 'must be an http(s) URL' }) })));
 
+/**
+ * A key-encryption key (SECRET_KEY): 32 random bytes in base64 (standard or URL-safe, padding
+ * optional), e.g. from `openssl rand -base64 32`. Empty means unset.
+ */
+const SECRET_KEY_TEXT = /^[A-Za-z0-9+/_-]{43}=?$/;
+const SECRET_KEY_HINT = 'must be 32 random bytes in base64: make one with `openssl rand -base64 32`';
+const secretKey = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || SECRET_KEY_TEXT.test(v), { message: SECRET_KEY_HINT });
+
+/** SECRET_KEY_PREVIOUS: keys that still open sealed values (comma-separated), never used to seal. */
+const secretKeyList = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').split(',').map((k) => k.trim()).filter(Boolean))
+  .refine((keys) => keys.every((k) => SECRET_KEY_TEXT.test(k)), { message: `each key (comma-separated) ${SECRET_KEY_HINT}` });
+
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -99,6 +119,22 @@ const configSchema = z.object({
     .transform((v) => (v === '' ? undefined : v))
     .describe('the signing secret(s) (whsec_..., comma-separated: platform and Connect endpoints) of the webhook endpoints pointing at /v1/stripe/webhooks'),
   STRIPE_API_BASE: optionalUrl(['http://', 'https://']).describe('where the Stripe SDK sends requests; default https://api.stripe.com (tests point it at a local server)'),
+  // Secrets at rest (src/secrets): the key-encryption key that seals signing keys, bank details and
+  // signing secrets in the database. Embedded without one, a key is generated into DATA_DIR.
+  SECRET_KEY: secretKey.describe('32 random bytes, base64 (`openssl rand -base64 32`); required with DATABASE_URL, the same in every process'),
+  SECRET_KEY_PREVIOUS: secretKeyList.describe('during a key rotation: the former SECRET_KEY (comma-separated keys), which still opens values but never seals'),
+}).superRefine((config, ctx) => {
+  // Every process sharing a PostgreSQL database must open what the others sealed: a key generated
+  // per machine would lock the others out, so a shared database needs the key given explicitly.
+  if (config.DATABASE_URL && !config.SECRET_KEY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SECRET_KEY'],
+      message:
+        'is required when DATABASE_URL is set: it seals signing keys, bank details and signing secrets in the database, and every process must use the same one. ' +
+        "Make one with `openssl rand -base64 32` (or `node -e \"console.log(require('node:crypto').randomBytes(32).toString('base64'))\"`) and set it in every process's environment",
+    });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

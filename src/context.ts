@@ -3,6 +3,7 @@ import type { ChangeEvent, ChangeFeed } from './change-feed.js';
 import type { Actor } from './core/auth/actor.js';
 import type { JobQueue } from './jobs/types.js';
 import type { Logger } from './logger.js';
+import type { Secrets } from './secrets/index.js';
 
 export type Clock = () => Date;
 export const systemClock: Clock = () => new Date();
@@ -17,6 +18,8 @@ export interface ServiceContext {
   logger: Logger;
   clock: Clock;
   jobs: JobQueue;
+  /** Seals and opens secrets stored in the database; the tenants' keys. One per process. */
+  secrets: Secrets;
   requestId?: string;
   /** Where to announce changes other processes cache (links, program settings); absent in CLIs. */
   changes?: ChangeFeed;

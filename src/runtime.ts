@@ -9,6 +9,9 @@ import { TokenService } from './core/auth/tokens.js';
 import { createJobRunner } from './jobs/index.js';
 import type { JobRunner } from './jobs/types.js';
 import { createLogger, type Logger } from './logger.js';
+import { secureDataAtRest } from './secrets/at-rest.js';
+import { keyringFromConfig } from './secrets/from-config.js';
+import { createSecrets, type Secrets } from './secrets/index.js';
 import { LogKeys } from './transparency/log/keys.js';
 import { sequenceLog } from './transparency/log/sequencer.js';
 
@@ -19,6 +22,8 @@ export interface Runtime {
   clock: Clock;
   database: Database;
   jobs: JobRunner;
+  /** The keyring (SECRET_KEY) and the tenants' keys: what opens the secrets in the database. */
+  secrets: Secrets;
   tokens: TokenService;
   /** The transparency log's signing keys. */
   log: LogKeys;
@@ -27,10 +32,15 @@ export interface Runtime {
   healthCheck(): Promise<void>;
 }
 
-/** config -> database (migrated) -> jobs. The caller decides whether this process runs workers. */
+/**
+ * config -> keyring -> database (migrated, secrets at rest secured) -> jobs. The caller decides
+ * whether this process runs workers.
+ */
 export async function createRuntime(config: Config, opts: { logger?: Logger; clock?: Clock } = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const clock = opts.clock ?? systemClock;
+  // First: a missing or malformed key stops the process before it touches the database.
+  const secrets = createSecrets(keyringFromConfig(config, logger));
   const database = await openDatabase({
     url: config.DATABASE_URL,
     // The embedded database gets its own folder so DATA_DIR can hold other files (demo.json).
@@ -39,10 +49,11 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
   });
   logger.info({ driver: database.driver }, 'database opened');
   await applyMigrations(database);
-  const jobs = createJobRunner(config, { db: database.db, logger, clock });
-  const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS);
+  await secureDataAtRest({ db: database.db, secrets, logger });
+  const jobs = createJobRunner(config, { db: database.db, logger, clock, secrets });
+  const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS, secrets.keyring);
   await tokens.init();
-  const log = new LogKeys(database.db, clock, config.TRANSPARENCY_ORIGIN);
+  const log = new LogKeys(database.db, clock, config.TRANSPARENCY_ORIGIN, secrets.keyring);
   await log.init();
   // A new log publishes the empty tree's checkpoint at once (a no-op when a checkpoint exists or
   // another process sequences). One batch at most: a backlog is the sequencer job's, not the boot's.
@@ -54,6 +65,7 @@ export async function createRuntime(config: Config, opts: { logger?: Logger; clo
     clock,
     database,
     jobs,
+    secrets,
     tokens,
     log,
     changes,

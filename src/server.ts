@@ -18,7 +18,7 @@ const { logger } = rt;
 // run apart (`npm run worker`) unless RUN_WORKERS asks for both in one process.
 if (!config.REDIS_URL || config.RUN_WORKERS) await rt.jobs.startWorkers();
 
-const tracking = createTracking({ config, db: rt.database.db, logger, clock: rt.clock, changes: rt.changes });
+const tracking = createTracking({ config, db: rt.database.db, logger, clock: rt.clock, changes: rt.changes, keyring: rt.secrets.keyring });
 await tracking.start();
 const apiRateLimiter = createApiRateLimiter(config, logger);
 
@@ -28,6 +28,7 @@ const app = newApp({
   logger,
   clock: rt.clock,
   jobs: rt.jobs,
+  secrets: rt.secrets,
   tokens: rt.tokens,
   log: rt.log,
   tracking,
@@ -35,7 +36,7 @@ const app = newApp({
   healthCheck: rt.healthCheck,
 });
 
-const demo = await seedDemoIfEmpty({ db: rt.database.db, logger, clock: rt.clock, jobs: rt.jobs }, config);
+const demo = await seedDemoIfEmpty({ db: rt.database.db, logger, clock: rt.clock, jobs: rt.jobs, secrets: rt.secrets }, config);
 // The seed installs the demo's fixed log key after this process loaded the one it found at boot:
 // load it now, or /log/vkey would name the replaced key until the next refresh.
 if (demo) await rt.log.refresh();

@@ -50,7 +50,8 @@ export const SIGNING_KEY_PURPOSES = ['access_token', 'transparency_log'] as cons
  * Ed25519 keys: those that sign access tokens and those that sign the transparency log, told apart
  * by `purpose` (no default: every insert names it). One key per purpose is active; a retired
  * access-token key keeps verifying tokens until those expire, which is what lets a rotation happen
- * without logging anyone out.
+ * without logging anyone out. The private key is sealed (src/secrets) under the process's
+ * SECRET_KEY, bound to its kid.
  */
 export const signingKeys = pgTable(
   'signing_keys',
@@ -59,7 +60,13 @@ export const signingKeys = pgTable(
     purpose: text('purpose', { enum: SIGNING_KEY_PURPOSES }).notNull(),
     algorithm: text('algorithm').notNull().default('EdDSA'),
     publicJwk: jsonb('public_jwk').$type<Record<string, unknown>>().notNull(),
-    privateJwk: jsonb('private_jwk').$type<Record<string, unknown>>().notNull(),
+    /** The private JWK, sealed. */
+    privateKeySealed: text('private_key_sealed'),
+    /**
+     * The private JWK in clear, as versions before sealing stored it: boot seals and empties it
+     * (src/secrets/at-rest.ts); a later release drops the column.
+     */
+    legacyPrivateJwk: jsonb('private_jwk').$type<Record<string, unknown>>(),
     status: signingKeyStatus('status').notNull().default('active'),
     ...createdAt,
     retiredAt: tstz('retired_at'),
@@ -88,9 +95,11 @@ export const apiKeys = pgTable(
     secretHash: text('secret_hash').notNull(),
     /**
      * Key for the optional request signature (HMAC-SHA256 of the raw body) merchants may add to
-     * their calls; kept readable because verifying needs it. Null until one is issued.
+     * their calls; sealed (src/secrets), because verifying needs it back. Null until one is issued.
      */
-    signingSecret: text('signing_secret'),
+    signingSecretSealed: text('signing_secret_sealed'),
+    /** The signing secret in clear, as versions before sealing stored it: boot seals and empties it; a later release drops it. */
+    legacySigningSecret: text('signing_secret'),
     createdBy: text('created_by'),
     ...createdAt,
     lastUsedAt: tstz('last_used_at'),

@@ -27,8 +27,14 @@ export const customers = pgTable(
       .notNull()
       .references(() => programs.id),
     externalRef: text('external_ref'),
-    /** sha256 hex of the trimmed, lower-cased email. */
-    emailHash: text('email_hash'),
+    /**
+     * The keyed email hash: hex HMAC-SHA256 under the tenant's email hash key of the sha256 hex of
+     * the trimmed, lower-cased email (src/tracking/conversions/email-hash.ts). Without the key a
+     * list of addresses tells nothing.
+     */
+    emailHmac: text('email_hmac'),
+    /** The unkeyed sha256 versions before keyed hashes stored: boot re-hashes it into email_hmac and empties it; a later release drops it. */
+    legacyEmailSha256: text('email_hash'),
     /** The program member this customer is, when known (member-get-member rewards need one). */
     memberId: text('member_id').references(() => members.id),
     /** The partner the customer is bound to by their first attributed conversion. */
@@ -39,9 +45,10 @@ export const customers = pgTable(
   },
   (t) => [
     uniqueIndex('customers_program_ref_uq').on(t.programId, t.externalRef).where(sql`${t.externalRef} is not null`),
-    uniqueIndex('customers_program_email_uq').on(t.programId, t.emailHash).where(sql`${t.emailHash} is not null`),
+    uniqueIndex('customers_program_email_uq').on(t.programId, t.legacyEmailSha256).where(sql`${t.legacyEmailSha256} is not null`),
+    uniqueIndex('customers_program_email_hmac_uq').on(t.programId, t.emailHmac).where(sql`${t.emailHmac} is not null`),
     index('customers_member_idx').on(t.memberId),
-    check('customers_identified', sql`${t.externalRef} is not null or ${t.emailHash} is not null`),
+    check('customers_identified', sql`${t.externalRef} is not null or ${t.emailHmac} is not null or ${t.legacyEmailSha256} is not null`),
   ],
 );
 
@@ -73,7 +80,10 @@ export const conversions = pgTable(
     cookieClickId: text('cookie_click_id'),
     promoCode: text('promo_code'),
     customerRef: text('customer_ref'),
-    emailHash: text('email_hash'),
+    /** The customer's keyed email hash, as customers.email_hmac. */
+    emailHmac: text('email_hmac'),
+    /** Unkeyed sha256 of versions before keyed hashes: boot re-hashes and empties it; a later release drops it. */
+    legacyEmailSha256: text('email_hash'),
     /** The customer's IP at conversion, hashed with that day's click secret (comparable with clicks of the day). */
     ipHash: text('ip_hash'),
     /** The customer's country as the merchant sent it. */
@@ -107,6 +117,8 @@ export const conversions = pgTable(
     // The velocity fraud rules count the last hour's conversions per IP hash and per link (src/tracking/fraud/rules.ts).
     index('conversions_program_ip_time_idx').on(t.programId, t.ipHash, t.occurredAt).where(sql`${t.ipHash} is not null`),
     index('conversions_link_time_idx').on(t.linkId, t.occurredAt).where(sql`${t.linkId} is not null`),
+    // Boot finds the rows left to re-hash without reading the table; empty once they are done.
+    index('conversions_legacy_email_idx').on(t.id).where(sql`${t.legacyEmailSha256} is not null`),
     check('conversions_sale_amount', sql`(${t.kind} = 'sale') = (${t.amount} is not null and ${t.currency} is not null)`),
     check('conversions_amount_positive', sql`${t.amount} is null or ${t.amount} > 0`),
     check('conversions_refund_bounds', sql`${t.refundedAmount} >= 0 and (${t.amount} is null or ${t.refundedAmount} <= ${t.amount})`),

@@ -16,3 +16,4 @@ export * from './payouts.js';
 export * from './transparency.js';
 export * from './translations.js';
 export * from './notifications.js';
+export * from './secrets.js';

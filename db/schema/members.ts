@@ -99,8 +99,10 @@ export const affiliateProfiles = pgTable(
     website: text('website'),
     status: affiliateStatus('status').notNull().default('pending'),
     statusReason: text('status_reason'),
-    /** Filled in when payouts land (issue 6); shape decided there. */
-    payoutDetails: jsonb('payout_details').$type<Record<string, unknown>>(),
+    /** Bank details (a JSON object), sealed (src/secrets): only the affiliate and staff read them back. */
+    payoutDetailsSealed: text('payout_details_sealed'),
+    /** The payout details in clear, as versions before sealing stored them: boot seals and empties them; a later release drops the column. */
+    legacyPayoutDetails: jsonb('payout_details').$type<Record<string, unknown>>(),
     decidedAt: tstz('decided_at'),
     decidedBy: text('decided_by'),
     ...timestamps,

@@ -22,6 +22,7 @@ import { createTier } from '../../src/core/tiers/tiers.js';
 import { createUser } from '../../src/core/users/service.js';
 import type { JobQueue } from '../../src/jobs/types.js';
 import type { Logger } from '../../src/logger.js';
+import type { Secrets } from '../../src/secrets/index.js';
 import { trackConversion } from '../../src/tracking/conversions/track.js';
 import { createLink } from '../../src/tracking/links/create.js';
 import { createPromoCode } from '../../src/tracking/promo-codes/service.js';
@@ -51,7 +52,7 @@ export interface DemoCredentials {
   programId: string;
 }
 
-type SeedDeps = { db: Db; logger: Logger; clock: Clock; jobs: JobQueue };
+type SeedDeps = { db: Db; logger: Logger; clock: Clock; jobs: JobQueue; secrets: Secrets };
 
 // Any constant works; every Trellis process sharing a database must use the same one.
 const SEED_LOCK_KEY = 7_372_002;
@@ -79,7 +80,7 @@ export async function seedDemoIfEmpty(
     if (existing) return undefined;
     // The demo log signs with a fixed, public key (DEMO_LOG_KEY_SEED) so the README can print its
     // vkey; installing it is a key rotation, logged like any other.
-    await new LogKeys(tx.db, tx.clock, config.TRANSPARENCY_ORIGIN ?? 'trellis.localhost/log').rotate(tx, { seed: DEMO_LOG_KEY_SEED });
+    await new LogKeys(tx.db, tx.clock, config.TRANSPARENCY_ORIGIN ?? 'trellis.localhost/log', tx.secrets.keyring).rotate(tx, { seed: DEMO_LOG_KEY_SEED });
     return await seedDemo(tx);
   });
   if (result) deps.logger.info({ programId: result.programId, ms: Date.now() - started }, 'demo data seeded');

@@ -8,6 +8,7 @@ import type { TokenService } from '../core/auth/tokens.js';
 import type { WindowRateLimiter } from '../core/rate-limiter.js';
 import type { JobQueue } from '../jobs/types.js';
 import type { Logger } from '../logger.js';
+import type { Secrets } from '../secrets/index.js';
 import type { Tracking } from '../tracking/types.js';
 import type { LogKeys } from '../transparency/log/keys.js';
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   jobs: JobQueue;
+  /** The process's keyring and tenant keys (src/secrets). */
+  secrets: Secrets;
   tokens: TokenService;
   /** The transparency log's signing keys (checkpoints, receipts). */
   log: LogKeys;

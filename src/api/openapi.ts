@@ -39,5 +39,5 @@ export function serviceContext(c: Context<AppEnv>): ServiceContext {
   const deps = c.get('deps');
   const actor = c.get('actor');
   if (!actor) throw new UnauthorizedError();
-  return { db: deps.db, actor, logger: c.get('logger'), clock: deps.clock, jobs: deps.jobs, changes: deps.tracking.changes, requestId: c.get('requestId') };
+  return { db: deps.db, actor, logger: c.get('logger'), clock: deps.clock, jobs: deps.jobs, secrets: deps.secrets, changes: deps.tracking.changes, requestId: c.get('requestId') };
 }

@@ -24,7 +24,7 @@ const rt = await createRuntime(config, { logger: pino({ level: 'warn' }, pino.de
 const noJobs: JobQueue = { enqueue: async () => {} };
 let exitCode = 0;
 try {
-  const ctx = { db: rt.database.db, actor: systemActor('cli export'), logger: rt.logger, clock: rt.clock, jobs: noJobs };
+  const ctx = { db: rt.database.db, actor: systemActor('cli export'), logger: rt.logger, clock: rt.clock, jobs: noJobs, secrets: rt.secrets };
   for await (const chunk of await exportMembers(ctx, { programId: values.program, format: values.format })) {
     if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   }

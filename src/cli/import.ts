@@ -40,7 +40,7 @@ const config = loadConfigOrExit();
 const rt = await createRuntime(config, { logger: pino({ level: 'warn' }, pino.destination(2)) });
 // This process runs the import itself, so nothing is handed to a job queue.
 const noJobs: JobQueue = { enqueue: async () => {} };
-const ctx = { db: rt.database.db, actor: systemActor('cli import'), logger: rt.logger, clock: rt.clock, jobs: noJobs };
+const ctx = { db: rt.database.db, actor: systemActor('cli import'), logger: rt.logger, clock: rt.clock, jobs: noJobs, secrets: rt.secrets };
 let exitCode = 0;
 try {
   const created = await createImport(ctx, { programId: values.program, format, dryRun: values['dry-run'] ?? false, body: createReadStream(values.file) });

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { createCoalescer } from '../coalesce.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { Secrets } from '../secrets/index.js';
 import { backoffDelay, recordJobFailure } from './failures.js';
 import { createMergeGate } from './merge-gate.js';
 import { jobMap } from './registry.js';
@@ -17,6 +18,7 @@ export interface BullmqRunnerOptions {
   db: Db;
   logger: Logger;
   clock: Clock;
+  secrets: Secrets;
   concurrency: number;
   backoffMs?: number;
   definitions?: Record<string, JobDefinition>;
@@ -51,7 +53,7 @@ export function createBullmqRunner(opts: BullmqRunnerOptions): JobRunner {
     try {
       const payload = def.payload.parse(job.data);
       await def.handler(
-        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner, config: opts.config },
+        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner, secrets: opts.secrets, config: opts.config },
         payload,
         { id: String(job.id), attempt },
       );

@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { Secrets } from '../secrets/index.js';
 import { backoffDelay, recordJobFailure } from './failures.js';
 import { jobMap } from './registry.js';
 import type { EnqueueOptions, JobConfig, JobDefinition, JobName, JobPayload, JobRunner } from './types.js';
@@ -19,6 +20,7 @@ export interface InProcessRunnerOptions {
   db: Db;
   logger: Logger;
   clock: Clock;
+  secrets: Secrets;
   concurrency: number;
   /** Base of the exponential retry backoff; tests shorten it. */
   backoffMs?: number;
@@ -100,7 +102,7 @@ export function createInProcessRunner(opts: InProcessRunnerOptions): JobRunner {
     try {
       const payload = def.payload.parse(job.payload);
       await def.handler(
-        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner, config: opts.config },
+        { db: opts.db, logger: log.child({ job: job.name, jobId: job.id }), clock: opts.clock, jobs: runner, secrets: opts.secrets, config: opts.config },
         payload,
         { id: job.id, attempt: job.attempt },
       );

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { Secrets } from '../secrets/index.js';
 import { createBullmqRunner } from './bullmq.js';
 import { createInProcessRunner } from './in-process.js';
 import type { JobConfig, JobRunner } from './types.js';
@@ -11,7 +12,7 @@ export type { JobQueue, JobRunner, JobName, JobPayload } from './types.js';
 /** BullMQ when REDIS_URL is set, otherwise the in-process runner. Same handlers either way. */
 export function createJobRunner(
   config: Pick<Config, 'REDIS_URL' | 'JOBS_QUEUE_PREFIX' | 'JOBS_CONCURRENCY'> & JobConfig,
-  deps: { db: Db; logger: Logger; clock: Clock; backoffMs?: number },
+  deps: { db: Db; logger: Logger; clock: Clock; secrets: Secrets; backoffMs?: number },
 ): JobRunner {
   const jobConfig: JobConfig = {
     CLICK_RETENTION_MONTHS: config.CLICK_RETENTION_MONTHS,

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { Secrets } from '../secrets/index.js';
 import type { JobMap } from './registry.js';
 
 export type JobName = keyof JobMap & string;
@@ -29,6 +30,7 @@ export interface JobDeps {
   logger: Logger;
   clock: Clock;
   jobs: JobQueue;
+  secrets: Secrets;
   /** Settings jobs read (retention); absent where a runner is built without them, so jobs default. */
   config?: JobConfig;
 }

@@ -3,6 +3,7 @@ import type { ChangeFeed } from '../change-feed.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../context.js';
 import type { Logger } from '../logger.js';
+import type { Keyring } from '../secrets/index.js';
 import { createApiKeyCache } from '../core/auth/api-key-cache.js';
 import { createRateLimiter } from '../core/rate-limiter.js';
 import { createClickBuffer } from './clicks/buffer.js';
@@ -36,7 +37,7 @@ const apiKeyCacheTtlMs = (changes: ChangeFeed) => (changes.kind === 'redis' ? 5_
  * front of the database: losing it loses nothing that was acknowledged, except the buffered
  * clicks, which close() writes out.
  */
-export function createTracking(deps: { config: TrackingConfig; db: Db; logger: Logger; clock: Clock; changes: ChangeFeed }): Tracking {
+export function createTracking(deps: { config: TrackingConfig; db: Db; logger: Logger; clock: Clock; changes: ChangeFeed; keyring: Keyring }): Tracking {
   const { config, db, logger, clock, changes } = deps;
   const log = logger.child({ component: 'tracking' });
   // With Redis, pub/sub carries every change at once and the TTL is only a safety net.
@@ -66,7 +67,7 @@ export function createTracking(deps: { config: TrackingConfig; db: Db; logger: L
         })
       : undefined;
   // Merchant calls authenticate from memory; the feed drops revoked keys and changed programs at once.
-  const apiKeys = createApiKeyCache({ db, ttlMs: apiKeyCacheTtlMs(changes) });
+  const apiKeys = createApiKeyCache({ db, keyring: deps.keyring, ttlMs: apiKeyCacheTtlMs(changes) });
   let unsubscribe: (() => void) | undefined;
 
   return {

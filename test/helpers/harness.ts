@@ -13,8 +13,12 @@ import { createChangeFeed } from '../../src/change-feed.js';
 import { createTracking } from '../../src/tracking/runtime.js';
 import { LogKeys } from '../../src/transparency/log/keys.js';
 import { createApiRateLimiter } from '../../src/api/middleware/rate-limit.js';
+import { secureDataAtRest } from '../../src/secrets/at-rest.js';
+import { keyringFromConfig } from '../../src/secrets/from-config.js';
+import { createSecrets, type Secrets } from '../../src/secrets/index.js';
 import type { Tracking } from '../../src/tracking/types.js';
 import { createTestDatabase } from './database.js';
+import { randomSecretKey } from './secrets.js';
 
 /** A clock tests can move forward; starts at real time so tokens and dates look normal. */
 export interface TestClock {
@@ -48,6 +52,8 @@ export interface Harness {
   logger: Logger;
   clock: TestClock;
   jobs: JobRunner;
+  /** This "process's" keyring (a fresh SECRET_KEY per harness) and tenant keys. */
+  secrets: Secrets;
   tokens: TokenService;
   /** The transparency log's keys (signing_keys rows of this database). */
   log: LogKeys;
@@ -63,22 +69,33 @@ export interface Harness {
 
 /**
  * One per test file (beforeAll): a fresh database, the real job runner (BullMQ on its own Redis
- * prefix when REDIS_URL is set), and the same app factory the server uses.
+ * prefix when REDIS_URL is set), and the same app factory the server uses. Each harness has its own
+ * random SECRET_KEY, as a deployment would (PostgreSQL mode refuses to start without one).
  */
 export async function createHarness(opts: { poolSize?: number; /** Overrides of environment variables. */ env?: Record<string, string> } = {}): Promise<Harness> {
-  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', JOBS_QUEUE_PREFIX: `trellis-test-${randomBytes(5).toString('hex')}`, ...opts.env });
+  const config = loadConfig({
+    ...process.env,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JOBS_QUEUE_PREFIX: `trellis-test-${randomBytes(5).toString('hex')}`,
+    SECRET_KEY: randomSecretKey(),
+    SECRET_KEY_PREVIOUS: '',
+    ...opts.env,
+  });
+  const secrets = createSecrets(keyringFromConfig(config));
   const database = await createTestDatabase(opts);
   const logger = createLogger(config.LOG_LEVEL);
   const clock = createTestClock();
-  const jobs = createJobRunner(config, { db: database.db, logger, clock, backoffMs: 20 });
+  // As at boot: nothing to do on a fresh database, but the step runs where the server runs it.
+  await secureDataAtRest({ db: database.db, secrets, logger });
+  const jobs = createJobRunner(config, { db: database.db, logger, clock, secrets, backoffMs: 20 });
   await jobs.startWorkers();
-  const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS);
+  const tokens = new TokenService(database.db, clock, config.ACCESS_TOKEN_TTL_SECONDS, secrets.keyring);
   await tokens.init();
-  const log = new LogKeys(database.db, clock, config.TRANSPARENCY_ORIGIN);
+  const log = new LogKeys(database.db, clock, config.TRANSPARENCY_ORIGIN, secrets.keyring);
   await log.init();
   // Each harness is its own "process": its own change feed connection, cache and buffer.
   const changes = createChangeFeed(config, logger);
-  const tracking = createTracking({ config, db: database.db, logger, clock, changes });
+  const tracking = createTracking({ config, db: database.db, logger, clock, changes, keyring: secrets.keyring });
   await tracking.start();
   const apiRateLimiter = createApiRateLimiter(config, logger, () => clock().getTime());
   await apiRateLimiter?.ready();
@@ -88,6 +105,7 @@ export async function createHarness(opts: { poolSize?: number; /** Overrides of 
     logger,
     clock,
     jobs,
+    secrets,
     tokens,
     log,
     tracking,
@@ -104,6 +122,7 @@ export async function createHarness(opts: { poolSize?: number; /** Overrides of 
     logger,
     clock,
     jobs,
+    secrets,
     tokens,
     log,
     tracking,
@@ -123,7 +142,7 @@ export async function createHarness(opts: { poolSize?: number; /** Overrides of 
       return { status: res.status, headers: res.headers, body: parsed as any };
     },
     ctx(actor = systemActor('test')) {
-      return { db: database.db, actor, logger, clock, jobs, changes };
+      return { db: database.db, actor, logger, clock, jobs, secrets, changes };
     },
     async close() {
       await tracking.close();

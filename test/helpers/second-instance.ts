@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm';
 import { newApp, type App } from '../../src/app.js';
 import { createChangeFeed, type ChangeFeed } from '../../src/change-feed.js';
 import { TokenService } from '../../src/core/auth/tokens.js';
+import { keyringFromConfig } from '../../src/secrets/from-config.js';
+import { createSecrets } from '../../src/secrets/index.js';
 import { createTracking } from '../../src/tracking/runtime.js';
 import type { Tracking } from '../../src/tracking/types.js';
 import type { ApiResponse, Harness } from './harness.js';
@@ -18,15 +20,16 @@ export interface SecondInstance {
 
 /**
  * A second app built the way server.ts builds one, sharing only what processes share: the
- * database, Redis (its own change-feed connections on the harness's prefix) and the signing keys
- * stored in the database. Its link cache and click buffer are its own, so a change made through
+ * database, Redis (its own change-feed connections on the harness's prefix), the signing keys
+ * stored in the database and the SECRET_KEY (its own keyring and tenant keys built from it). Its link cache and click buffer are its own, so a change made through
  * the harness reaches it only through the change feed or its cache TTL.
  */
 export async function createSecondInstance(h: Harness): Promise<SecondInstance> {
+  const secrets = createSecrets(keyringFromConfig(h.config));
   const changes = createChangeFeed(h.config, h.logger);
-  const tracking = createTracking({ config: h.config, db: h.db, logger: h.logger, clock: h.clock, changes });
+  const tracking = createTracking({ config: h.config, db: h.db, logger: h.logger, clock: h.clock, changes, keyring: secrets.keyring });
   await tracking.start();
-  const tokens = new TokenService(h.db, h.clock, h.config.ACCESS_TOKEN_TTL_SECONDS);
+  const tokens = new TokenService(h.db, h.clock, h.config.ACCESS_TOKEN_TTL_SECONDS, secrets.keyring);
   await tokens.init();
   const app = newApp({
     config: h.config,
@@ -34,6 +37,7 @@ export async function createSecondInstance(h: Harness): Promise<SecondInstance> 
     logger: h.logger,
     clock: h.clock,
     jobs: h.jobs,
+    secrets,
     tokens,
     log: h.log,
     tracking,

@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { importJWK, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
 import { signingKeys } from '../../db/schema/index.js';
+import { openPrivateJwk } from '../../src/secrets/private-keys.js';
 import { DEMO_LOG_KEY_SEED } from '../../src/transparency/log/keys.js';
 import type { Harness } from './harness.js';
 
@@ -13,15 +14,15 @@ export interface HeldKey {
 
 /**
  * The active access-token key as it is stored, so tests can sign tokens the real key signs but
- * the service would never issue (bad lifetimes, missing claims). The one place tests read a
- * private key from signing_keys.
+ * the service would never issue (bad lifetimes, missing claims). The one place tests read (and
+ * unseal) a private key from signing_keys.
  */
 export async function activeAccessTokenKey(h: Harness): Promise<HeldKey> {
   const [row] = await h.db
     .select()
     .from(signingKeys)
     .where(and(eq(signingKeys.purpose, 'access_token'), eq(signingKeys.status, 'active')));
-  return { kid: row!.kid, privateKey: (await importJWK(row!.privateJwk as JWK, 'EdDSA')) as CryptoKey };
+  return { kid: row!.kid, privateKey: (await importJWK(openPrivateJwk(h.secrets.keyring, row!), 'EdDSA')) as CryptoKey };
 }
 
 // PKCS#8 wrapping of a raw 32-byte Ed25519 seed (RFC 8410).

@@ -2,11 +2,13 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
 import { apiKeys, programs } from '../../../db/schema/index.js';
 import type { ChangeEvent } from '../../change-feed.js';
+import { SEALED_COLUMNS, sealedAt, type Keyring } from '../../secrets/index.js';
 
 /**
  * What a merchant call needs to know about its API key, held in each API process's memory so a
- * call reads nothing before its own work: who the key acts for, its signing secret and its
- * program's settings (the signature rule reads `conversions.requireSignature`).
+ * call reads nothing before its own work: who the key acts for, its signing secret (opened once
+ * per load, it is sealed at rest) and its program's settings (the signature rule reads
+ * `conversions.requireSignature`).
  */
 export interface CachedApiKey {
   keyId: string;
@@ -34,6 +36,8 @@ export interface ApiKeyCache {
 
 export interface ApiKeyCacheOptions {
   db: Db;
+  /** Opens the keys' sealed signing secrets. */
+  keyring: Keyring;
   /**
    * How long an entry is trusted. Revocations, rotations and settings changes made through the
    * services reach every process at once through the change feed; the TTL bounds how long a change
@@ -77,7 +81,7 @@ export function createApiKeyCache(opts: ApiKeyCacheOptions): ApiKeyCache {
         keyId: apiKeys.id,
         tenantId: apiKeys.tenantId,
         programId: apiKeys.programId,
-        signingSecret: apiKeys.signingSecret,
+        signingSecretSealed: apiKeys.signingSecretSealed,
         lastUsedAt: apiKeys.lastUsedAt,
         programSettings: programs.settings,
       })
@@ -87,7 +91,8 @@ export function createApiKeyCache(opts: ApiKeyCacheOptions): ApiKeyCache {
     // Unknown and revoked secrets are not remembered: each such call asks the database (the rate
     // limit bounds them), and a key created a moment ago is found at once.
     if (!row) return undefined;
-    const key: CachedApiKey = { ...row, programSettings: row.programSettings ?? {} };
+    const { signingSecretSealed, ...rest } = row;
+    const key: CachedApiKey = { ...rest, signingSecret: openSigningSecret(opts.keyring, row.keyId, signingSecretSealed), programSettings: row.programSettings ?? {} };
     if (started === generation) {
       drop(byHash.get(secretHash));
       if (byHash.size >= maxEntries) drop(byHash.values().next().value);
@@ -135,4 +140,12 @@ export function createApiKeyCache(opts: ApiKeyCacheOptions): ApiKeyCache {
     clear,
     stats: () => ({ size: byHash.size, hits, misses }),
   };
+}
+
+/** Where an API key's signing secret is sealed: bound to the key's row. */
+export const signingSecretAt = (keyId: string) => sealedAt(SEALED_COLUMNS.apiKeySigningSecret, keyId);
+
+/** An API key's signing secret in clear, or null when none was issued. */
+export function openSigningSecret(keyring: Keyring, keyId: string, sealed: string | null): string | null {
+  return sealed === null ? null : keyring.openText(sealed, signingSecretAt(keyId));
 }

@@ -5,6 +5,8 @@ import { randomBase62 } from '../../../db/ids.js';
 import { signingKeys } from '../../../db/schema/index.js';
 import type { Clock } from '../../context.js';
 import { UnauthorizedError } from '../../errors.js';
+import type { Keyring } from '../../secrets/index.js';
+import { openPrivateJwk, sealPrivateJwk } from '../../secrets/private-keys.js';
 import { appendLogEntries } from '../../transparency/entries/append.js';
 import { authKeyRotatedEntry } from '../../transparency/entries/keys.js';
 import { ROLES, type Actor, type Role } from './actor.js';
@@ -82,6 +84,8 @@ export class TokenService {
     private readonly db: Db,
     private readonly clock: Clock,
     readonly ttlSeconds: number,
+    /** Seals the private keys this creates and opens the active one (src/secrets). */
+    private readonly keyring: Keyring,
     opts: { keysRefreshMs?: number } = {},
   ) {
     this.keysRefreshMs = opts.keysRefreshMs ?? VERIFYING_KEYS_REFRESH_MS;
@@ -156,7 +160,7 @@ export class TokenService {
    * its transaction.
    */
   async rotate(): Promise<{ kid: string; retired: string[] }> {
-    const generated = await newKeyRow();
+    const generated = await newKeyRow(this.keyring);
     const retired = await this.db.transaction(async (tx) => {
       const old = await tx
         .update(signingKeys)
@@ -213,7 +217,7 @@ export class TokenService {
       // First boot. Two processes may race here; the partial unique index lets one win.
       await this.db
         .insert(signingKeys)
-        .values({ ...(await newKeyRow()), purpose: PURPOSE })
+        .values({ ...(await newKeyRow(this.keyring)), purpose: PURPOSE })
         .onConflictDoNothing();
       [row] = await this.db
         .select()
@@ -223,7 +227,7 @@ export class TokenService {
     const key: LoadedKey = {
       kid: row!.kid,
       publicKey: (await importJWK(row!.publicJwk as JWK, 'EdDSA')) as CryptoKey,
-      privateKey: (await importJWK(row!.privateJwk as JWK, 'EdDSA')) as CryptoKey,
+      privateKey: (await importJWK(openPrivateJwk(this.keyring, row!), 'EdDSA')) as CryptoKey,
     };
     this.active = { key, loadedAt: Date.now() };
     return key;
@@ -279,13 +283,14 @@ export class TokenService {
   }
 }
 
-async function newKeyRow() {
+async function newKeyRow(keyring: Keyring) {
   const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const kid = `k_${randomBase62(16)}`;
   return {
-    kid: `k_${randomBase62(16)}`,
+    kid,
     algorithm: 'EdDSA',
     publicJwk: (await exportJWK(publicKey)) as Record<string, unknown>,
-    privateJwk: (await exportJWK(privateKey)) as Record<string, unknown>,
+    privateKeySealed: sealPrivateJwk(keyring, kid, await exportJWK(privateKey)),
     status: 'active' as const,
   };
 }

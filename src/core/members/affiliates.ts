@@ -4,6 +4,7 @@ import type { Db } from '../../../db/client.js';
 import { affiliateProfiles, members } from '../../../db/schema/index.js';
 import { withTransaction, type ServiceContext } from '../../context.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../../errors.js';
+import { SEALED_COLUMNS, sealedAt } from '../../secrets/index.js';
 import { actorId, type Actor } from '../auth/actor.js';
 import { recordAudit } from '../audit.js';
 import { assertStaff, loadMemberInScope, loadProgramInScope, memberScopeCondition, type Member } from '../auth/scope.js';
@@ -82,11 +83,31 @@ async function loadProfile(db: Db, memberId: string, forUpdate = false) {
   return row;
 }
 
-/** The affiliate as the context's actor sees it (who on the staff decided is not for partners). */
-async function viewOf(ctx: Pick<ServiceContext, 'db' | 'actor'>, member: Member, profile: typeof affiliateProfiles.$inferSelect): Promise<AffiliateView> {
-  const tags = await tagsByMember(ctx.db, [member.id]);
-  return affiliateView(member, profile, tags.get(member.id) ?? [], ctx.actor);
+type Profile = typeof affiliateProfiles.$inferSelect;
+type PayoutDetails = Record<string, unknown>;
+
+/** Bank details are sealed (src/secrets) to their affiliate's row: copied into another, they do not open. */
+const payoutDetailsAt = (memberId: string) => sealedAt(SEALED_COLUMNS.payoutDetails, memberId);
+
+function sealPayoutDetails(ctx: ServiceContext, memberId: string, details: PayoutDetails | null): string | null {
+  return details === null ? null : ctx.secrets.keyring.sealJson(details, payoutDetailsAt(memberId));
 }
+
+function openPayoutDetails(ctx: ServiceContext, profile: Profile): PayoutDetails | null {
+  return profile.payoutDetailsSealed === null ? null : ctx.secrets.keyring.openJson<PayoutDetails>(profile.payoutDetailsSealed, payoutDetailsAt(profile.memberId));
+}
+
+/** The affiliate as the context's actor sees it (who on the staff decided is not for partners). */
+async function viewOf(ctx: ServiceContext, member: Member, profile: Profile): Promise<AffiliateView> {
+  const tags = await tagsByMember(ctx.db, [member.id]);
+  return affiliateView(member, profile, tags.get(member.id) ?? [], openPayoutDetails(ctx, profile), ctx.actor);
+}
+
+/** What the audit keeps of a profile: that payout details are set, never what they are. */
+const auditedProfile = (view: AffiliateView['affiliate']) => {
+  const { payoutDetails, ...rest } = view;
+  return { ...rest, payoutDetailsSet: payoutDetails !== null };
+};
 
 /** Enrols an affiliate: a new member with a profile, or a profile for an existing member. */
 export async function createAffiliate(ctx: ServiceContext, programId: string, input: AffiliateCreateInput): Promise<AffiliateView> {
@@ -107,7 +128,7 @@ export async function createAffiliate(ctx: ServiceContext, programId: string, in
         memberId: member.id,
         programId: program.id,
         website: input.website ?? null,
-        payoutDetails: input.payoutDetails ?? null,
+        payoutDetailsSealed: sealPayoutDetails(tx, member.id, input.payoutDetails ?? null),
         status: input.status ?? 'pending',
         decidedAt: approved ? tx.clock() : null,
         decidedBy: approved ? actorId(tx.actor) : null,
@@ -116,7 +137,7 @@ export async function createAffiliate(ctx: ServiceContext, programId: string, in
       .returning();
     if (!profile) throw new ConflictError('This member is already an affiliate.', 'conflict', { field: 'memberId' });
     const view = await viewOf(tx, member, profile);
-    await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'affiliate.created', entityType: 'affiliate', entityId: member.id, after: view.affiliate });
+    await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'affiliate.created', entityType: 'affiliate', entityId: member.id, after: auditedProfile(view.affiliate) });
     return view;
   });
 }
@@ -145,7 +166,7 @@ export async function listAffiliates(ctx: ServiceContext, programId: string, que
     .limit(fetch);
   const page = toPage(rows.map((r) => ({ id: r.member.id, ...r })), limit);
   const tags = await tagsByMember(ctx.db, page.data.map((r) => r.id));
-  return { data: page.data.map((r) => affiliateView(r.member, r.profile, tags.get(r.member.id) ?? [], ctx.actor)), nextCursor: page.nextCursor };
+  return { data: page.data.map((r) => affiliateView(r.member, r.profile, tags.get(r.member.id) ?? [], openPayoutDetails(ctx, r.profile), ctx.actor)), nextCursor: page.nextCursor };
 }
 
 /** Website and payout details; staff, the merchant's server, or the affiliate themselves. */
@@ -156,12 +177,15 @@ export async function updateAffiliate(ctx: ServiceContext, programId: string, me
     if (!before) throw new NotFoundError('Affiliate', memberId);
     const changes: Partial<typeof affiliateProfiles.$inferInsert> = {};
     if (input.website !== undefined) changes.website = input.website;
-    if (input.payoutDetails !== undefined) changes.payoutDetails = input.payoutDetails;
+    if (input.payoutDetails !== undefined) {
+      changes.payoutDetailsSealed = sealPayoutDetails(tx, member.id, input.payoutDetails);
+      changes.legacyPayoutDetails = null;
+    }
     if (!Object.keys(changes).length) return await viewOf(tx, member, before);
     const [after] = await tx.db.update(affiliateProfiles).set(changes).where(eq(affiliateProfiles.memberId, member.id)).returning();
     const view = await viewOf(tx, member, after!);
     // Payout details are sensitive: the audit says they changed, not what they are.
-    const redact = (p: typeof before) => ({ website: p.website, payoutDetailsSet: p.payoutDetails !== null });
+    const redact = (p: Profile) => ({ website: p.website, payoutDetailsSet: p.payoutDetailsSealed !== null });
     await recordAudit(tx, { tenantId: program.tenantId, programId: program.id, action: 'affiliate.updated', entityType: 'affiliate', entityId: member.id, before: redact(before), after: redact(after!) });
     return view;
   });

@@ -34,13 +34,16 @@ export function memberView(m: MemberRow, tags: string[]) {
 }
 export type MemberView = ReturnType<typeof memberView>;
 
-/** The affiliate profile as `reader` sees it: partners do not learn which staff user decided. */
-export function affiliateProfileView(p: ProfileRow, reader: Actor) {
+/**
+ * The affiliate profile as `reader` sees it: partners do not learn which staff user decided.
+ * `payoutDetails` is opened from the row's sealed text (affiliates.ts), or null.
+ */
+export function affiliateProfileView(p: ProfileRow, payoutDetails: Record<string, unknown> | null, reader: Actor) {
   return {
     status: p.status,
     statusReason: p.statusReason,
     website: p.website,
-    payoutDetails: p.payoutDetails,
+    payoutDetails,
     decidedAt: iso(p.decidedAt),
     decidedBy: staffUserSeenBy(reader, p.decidedBy),
     createdAt: p.createdAt.toISOString(),
@@ -48,8 +51,8 @@ export function affiliateProfileView(p: ProfileRow, reader: Actor) {
   };
 }
 
-export function affiliateView(m: MemberRow, p: ProfileRow, tags: string[], reader: Actor) {
-  return { ...memberView(m, tags), affiliate: affiliateProfileView(p, reader) };
+export function affiliateView(m: MemberRow, p: ProfileRow, tags: string[], payoutDetails: Record<string, unknown> | null, reader: Actor) {
+  return { ...memberView(m, tags), affiliate: affiliateProfileView(p, payoutDetails, reader) };
 }
 export type AffiliateView = ReturnType<typeof affiliateView>;
 

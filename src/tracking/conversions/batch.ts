@@ -22,7 +22,7 @@ export interface LockedConversion {
 // Locked in id order, so concurrent batches never wait on each other in a cycle; customers are
 // locked after their conversions, as the per-conversion path did.
 const LOCK_CONVERSIONS = `select c.id, c.program_id, c.external_id, c.kind, c.status, c.occurred_at, c.completed_at, c.cancelled_at,
-    c.amount, c.currency, c.refunded_amount, c.click_id, c.cookie_click_id, c.promo_code, c.customer_ref, c.email_hash, c.ip_hash,
+    c.amount, c.currency, c.refunded_amount, c.click_id, c.cookie_click_id, c.promo_code, c.customer_ref, c.email_hmac, c.ip_hash,
     c.country, c.metadata, c.request_hash, c.processed_at, c.attribution_method, c.attributed_click_id, c.clicked_at, c.link_id,
     c.partner_member_id, c.customer_id, c.market_country, c.fraud_reasons, c.created_at, c.updated_at,
     p.tenant_id, p.payout_currency, p.xmin::text as program_xmin,
@@ -51,7 +51,9 @@ export async function lockConversions(tx: ServiceContext, ids: readonly string[]
       cookieClickId: (r.cookie_click_id as string | null) ?? null,
       promoCode: (r.promo_code as string | null) ?? null,
       customerRef: (r.customer_ref as string | null) ?? null,
-      emailHash: (r.email_hash as string | null) ?? null,
+      emailHmac: (r.email_hmac as string | null) ?? null,
+      // Boot re-hashed every unkeyed hash before this process took work.
+      legacyEmailSha256: null,
       ipHash: (r.ip_hash as string | null) ?? null,
       country: (r.country as string | null) ?? null,
       metadata: (r.metadata as Record<string, string>) ?? {},
@@ -83,7 +85,7 @@ export interface LockedCustomer {
 }
 
 // The member match is the one linkCustomerMember makes in processing: by the merchant's reference.
-const LOCK_CUSTOMERS = `select cu.id, cu.program_id, cu.external_ref, cu.email_hash, cu.member_id, cu.bound_partner_id, cu.bound_at,
+const LOCK_CUSTOMERS = `select cu.id, cu.program_id, cu.external_ref, cu.email_hmac, cu.member_id, cu.bound_partner_id, cu.bound_at,
     cu.bound_conversion_id, cu.created_at, cu.updated_at, m.id as found_member_id, m.country as member_country
   from customers cu
   left join lateral (
@@ -107,7 +109,8 @@ export async function lockCustomers(tx: ServiceContext, ids: readonly string[]):
         id: r.id as string,
         programId: r.program_id as string,
         externalRef: (r.external_ref as string | null) ?? null,
-        emailHash: (r.email_hash as string | null) ?? null,
+        emailHmac: (r.email_hmac as string | null) ?? null,
+        legacyEmailSha256: null,
         memberId: memberId ?? found,
         boundPartnerId: (r.bound_partner_id as string | null) ?? null,
         boundAt: toDateOrNull(r.bound_at),

@@ -5,13 +5,14 @@ import type { ServiceContext } from '../../context.js';
 import type { CustomerRow } from './types.js';
 
 /**
- * The merchant's customers as conversions know them: by the merchant's reference, else by the hash
- * of their normalised email. A customer is created the first time a conversion names them and is
- * linked to the program's member with the same external id or email.
+ * The merchant's customers as conversions know them: by the merchant's reference, else by the keyed
+ * hash of their normalised email (email-hash.ts). A customer is created the first time a conversion
+ * names them and is linked to the program's member with the same external id or email.
  */
 export interface CustomerIdentity {
   externalRef: string | null;
-  emailHash: string | null;
+  /** The keyed email hash (customers.email_hmac). */
+  emailHmac: string | null;
   /** The normalised email, in memory only: to find the member it belongs to. Never stored here. */
   emailNormalized: string | null;
 }
@@ -20,7 +21,7 @@ const byRef = async (ctx: ServiceContext, programId: string, ref: string) =>
   (await ctx.db.select().from(customers).where(and(eq(customers.programId, programId), eq(customers.externalRef, ref))))[0];
 
 const byEmailHash = async (ctx: ServiceContext, programId: string, hash: string) =>
-  (await ctx.db.select().from(customers).where(and(eq(customers.programId, programId), eq(customers.emailHash, hash))))[0];
+  (await ctx.db.select().from(customers).where(and(eq(customers.programId, programId), eq(customers.emailHmac, hash))))[0];
 
 /**
  * The program member with the merchant's reference as external id, else with the email: as a
@@ -36,11 +37,11 @@ function memberMatch(programId: string, externalRef: string | null, emailNormali
   return sql`(select ${members.id} from ${members} where ${and(eq(members.programId, programId), or(...matches))} order by ${order} limit 1)`;
 }
 
-async function insertCustomer(ctx: ServiceContext, programId: string, externalRef: string | null, emailHash: string | null, emailNormalized: string | null): Promise<CustomerRow | undefined> {
+async function insertCustomer(ctx: ServiceContext, programId: string, externalRef: string | null, emailHmac: string | null, emailNormalized: string | null): Promise<CustomerRow | undefined> {
   const now = ctx.clock();
   const [row] = await ctx.db
     .insert(customers)
-    .values({ programId, externalRef, emailHash, memberId: memberMatch(programId, externalRef, emailNormalized), createdAt: now, updatedAt: now })
+    .values({ programId, externalRef, emailHmac, memberId: memberMatch(programId, externalRef, emailNormalized), createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .returning();
   return row;
@@ -69,7 +70,7 @@ async function adoptReference(ctx: ServiceContext, customer: CustomerRow, ref: s
 /** The customer, and whether this call created them (already linked to their member, then). */
 async function findOrCreate(ctx: ServiceContext, programId: string, identity: CustomerIdentity): Promise<{ customer: CustomerRow; created: boolean }> {
   const ref = identity.externalRef;
-  let hash = identity.emailHash;
+  let hash = identity.emailHmac;
   if (ref) {
     const known = await byRef(ctx, programId, ref);
     if (known) return { customer: known, created: false };
@@ -115,7 +116,7 @@ export async function linkCustomerMember(ctx: ServiceContext, customer: Customer
 
 /** Finds or creates the customer a conversion names and links them to their member; null when it names nobody. */
 export async function resolveCustomer(ctx: ServiceContext, programId: string, identity: CustomerIdentity): Promise<CustomerRow | null> {
-  if (!identity.externalRef && !identity.emailHash) return null;
+  if (!identity.externalRef && !identity.emailHmac) return null;
   const { customer, created } = await findOrCreate(ctx, programId, identity);
   return created ? customer : await linkCustomerMember(ctx, customer, identity.emailNormalized);
 }

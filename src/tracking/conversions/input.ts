@@ -112,7 +112,7 @@ export const ConversionListQuerySchema = pageInputSchema.extend({
 });
 export type ConversionListQuery = z.input<typeof ConversionListQuerySchema>;
 
-/** sha256 hex of the normalised email: the only form of an email conversions keep. */
+/** sha256 hex of the normalised email, as merchants may send it (`customer.emailHash`); stored only keyed (email-hash.ts). */
 export function hashEmail(email: string): string {
   return createHash('sha256').update(normalizeEmail(email)).digest('hex');
 }

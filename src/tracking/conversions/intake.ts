@@ -33,7 +33,21 @@ import type { ConversionRow } from './types.js';
 /** What the merchant reported, as it is stored (ids and hashes computed, defaults applied). */
 export type NewConversion = Omit<
   ConversionRow,
-  'id' | 'cancelledAt' | 'refundedAmount' | 'processedAt' | 'attributionMethod' | 'attributedClickId' | 'clickedAt' | 'linkId' | 'partnerMemberId' | 'customerId' | 'marketCountry' | 'fraudReasons' | 'createdAt' | 'updatedAt'
+  | 'id'
+  | 'cancelledAt'
+  | 'refundedAmount'
+  | 'processedAt'
+  | 'attributionMethod'
+  | 'attributedClickId'
+  | 'clickedAt'
+  | 'linkId'
+  | 'partnerMemberId'
+  | 'customerId'
+  | 'marketCountry'
+  | 'fraudReasons'
+  | 'legacyEmailSha256'
+  | 'createdAt'
+  | 'updatedAt'
 >;
 
 export type IntakeOutcome =
@@ -59,7 +73,7 @@ const INTAKE = `
     select * from json_to_recordset($1::text::json) as x(
       idx int, id text, program_id text, external_id text, kind conversion_kind, status conversion_status,
       occurred_at timestamptz, completed_at timestamptz, amount bigint, currency char(3), click_id text, cookie_click_id text,
-      promo_code text, customer_ref text, email_hash text, ip_hash text, country char(2), metadata jsonb, request_hash text,
+      promo_code text, customer_ref text, email_hmac text, ip_hash text, country char(2), metadata jsonb, request_hash text,
       now timestamptz, named boolean, lookup_ref text, lookup_hash text, email_normalized text, may_create boolean, new_customer_id text,
       entry text, leaf_hash text)
   ),
@@ -70,14 +84,14 @@ const INTAKE = `
       join lateral (select id, external_ref, member_id from customers k where k.program_id = r.program_id and k.external_ref = r.lookup_ref limit 1) k on true
     union all
     select r.idx, k.id, k.external_ref, k.member_id from r
-      join lateral (select id, external_ref, member_id from customers k where k.program_id = r.program_id and k.email_hash = r.lookup_hash limit 1) k on true
+      join lateral (select id, external_ref, member_id from customers k where k.program_id = r.program_id and k.email_hmac = r.lookup_hash limit 1) k on true
     where r.lookup_ref is null
   ),
   inserted as (
     insert into conversions (id, program_id, external_id, kind, status, occurred_at, completed_at, amount, currency, click_id,
-      cookie_click_id, promo_code, customer_ref, email_hash, ip_hash, country, metadata, request_hash, customer_id, created_at, updated_at)
+      cookie_click_id, promo_code, customer_ref, email_hmac, ip_hash, country, metadata, request_hash, customer_id, created_at, updated_at)
     select r.id, r.program_id, r.external_id, r.kind, r.status, r.occurred_at, r.completed_at, r.amount, r.currency, r.click_id,
-      r.cookie_click_id, r.promo_code, r.customer_ref, r.email_hash, r.ip_hash, r.country, r.metadata, r.request_hash,
+      r.cookie_click_id, r.promo_code, r.customer_ref, r.email_hmac, r.ip_hash, r.country, r.metadata, r.request_hash,
       case when r.named then coalesce(f.id, r.new_customer_id) end, r.now, r.now
     from r left join found f on f.idx = r.idx
     where not r.named or r.may_create or f.id is not null
@@ -86,7 +100,7 @@ const INTAKE = `
     returning id, customer_id
   ),
   created as (
-    insert into customers (id, program_id, external_ref, email_hash, member_id, created_at, updated_at)
+    insert into customers (id, program_id, external_ref, email_hmac, member_id, created_at, updated_at)
     select distinct on (r.new_customer_id) r.new_customer_id, r.program_id, r.lookup_ref, r.lookup_hash, ${memberOf('r.lookup_ref')}, r.now, r.now
     from r join inserted i on i.id = r.id
     where r.named and not exists (select 1 from found f where f.idx = r.idx)
@@ -131,8 +145,8 @@ function rowsJson(batch: Pending[]): string {
   const newCustomerIds = new Map<string, string>();
   return JSON.stringify(
     batch.map(({ conversion: c, identity, logged }, idx) => {
-      const named = Boolean(identity.externalRef || identity.emailHash);
-      const key = `${c.programId}\n${identity.externalRef ? `r:${identity.externalRef}` : `h:${identity.emailHash}`}`;
+      const named = Boolean(identity.externalRef || identity.emailHmac);
+      const key = `${c.programId}\n${identity.externalRef ? `r:${identity.externalRef}` : `h:${identity.emailHmac}`}`;
       let newCustomerId = named ? newCustomerIds.get(key) : null;
       if (named && !newCustomerId) newCustomerIds.set(key, (newCustomerId = newId('cus')));
       return {
@@ -150,7 +164,7 @@ function rowsJson(batch: Pending[]): string {
         cookie_click_id: c.cookieClickId,
         promo_code: c.promoCode,
         customer_ref: c.customerRef,
-        email_hash: c.emailHash,
+        email_hmac: c.emailHmac,
         ip_hash: c.ipHash,
         country: c.country,
         metadata: c.metadata,
@@ -158,10 +172,10 @@ function rowsJson(batch: Pending[]): string {
         now: iso(c.createdAt),
         named,
         lookup_ref: identity.externalRef,
-        lookup_hash: identity.emailHash,
+        lookup_hash: identity.emailHmac,
         email_normalized: identity.emailNormalized,
         // By reference and email, a new customer may be one known by the email alone: customers.ts decides.
-        may_create: !(identity.externalRef && identity.emailHash),
+        may_create: !(identity.externalRef && identity.emailHmac),
         new_customer_id: newCustomerId,
         entry: logged.entry,
         leaf_hash: hex(logged.leafHash),
@@ -176,8 +190,8 @@ function outcomeOf(p: Pending, row: IntakeRow | undefined): IntakeOutcome {
     return { kind: 'created', conversion: p.conversion, logged: p.logged };
   }
   // Not inserted: the externalId is taken, unless the customer is one this path leaves alone.
-  const { externalRef, emailHash } = p.identity;
-  return externalRef && emailHash && !row?.known ? { kind: 'fallback' } : { kind: 'exists' };
+  const { externalRef, emailHmac } = p.identity;
+  return externalRef && emailHmac && !row?.known ? { kind: 'fallback' } : { kind: 'exists' };
 }
 
 async function record(db: Db, batch: Pending[]): Promise<void> {
@@ -245,7 +259,8 @@ export function recordConversion(ctx: ServiceContext, values: NewConversion, ide
     cookieClickId: values.cookieClickId,
     promoCode: values.promoCode,
     customerRef: values.customerRef,
-    emailHash: values.emailHash,
+    emailHmac: values.emailHmac,
+    legacyEmailSha256: null,
     ipHash: values.ipHash,
     country: values.country,
     metadata: values.metadata,

@@ -199,7 +199,7 @@ async function partnersOf(tx: ServiceContext, decided: readonly Decided[], click
 function fraudChecks(decided: readonly Decided[], partners: ReadonlyMap<string, PartnerFacts>): FraudCheck[] {
   // Earlier conversions of this batch on the same link are not written yet; the link count adds them.
   const onLink = new Map<string, number[]>();
-  return decided.map(({ locked: { conversion }, attribution, facts }) => {
+  return decided.map(({ locked: { conversion, tenantId }, attribution, facts }) => {
     const partner = attribution.partnerMemberId ? partners.get(attribution.partnerMemberId) : undefined;
     let earlierOnLink = 0;
     if (attribution.linkId) {
@@ -211,6 +211,7 @@ function fraudChecks(decided: readonly Decided[], partners: ReadonlyMap<string, 
     }
     return {
       conversion,
+      tenantId,
       attribution,
       settings: facts.fraud,
       // Only a member of the conversion's program is compared by email.

@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { randomBase62 } from '../../../db/ids.js';
 import { apiKeys, programs } from '../../../db/schema/index.js';
 import { publishAfterCommit, withTransaction, type ServiceContext } from '../../context.js';
-import type { ApiKeyCache } from '../../core/auth/api-key-cache.js';
+import { openSigningSecret, signingSecretAt, type ApiKeyCache } from '../../core/auth/api-key-cache.js';
 import { recordAudit } from '../../core/audit.js';
 import { UnauthorizedError, UnprocessableError, NotFoundError } from '../../errors.js';
 import { conversionSettingsOf } from './settings.js';
@@ -68,11 +68,11 @@ async function signingTermsOf(ctx: ServiceContext, keyId: string, keys: ApiKeyCa
   const cached = keys?.byKeyId(keyId);
   if (cached) return { secret: cached.signingSecret, settings: cached.programSettings };
   const [row] = await ctx.db
-    .select({ secret: apiKeys.signingSecret, settings: programs.settings })
+    .select({ sealed: apiKeys.signingSecretSealed, settings: programs.settings })
     .from(apiKeys)
     .innerJoin(programs, eq(programs.id, apiKeys.programId))
     .where(and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)));
-  return row;
+  return row && { secret: openSigningSecret(ctx.secrets.keyring, keyId, row.sealed), settings: row.settings };
 }
 
 /**
@@ -98,7 +98,8 @@ export async function assertMerchantSignature(
 
 /**
  * Issues a new signing secret for an API key, replacing any previous one at once. Admins of the
- * key's tenant only; the secret is returned this once (it stays readable to us: verifying needs it).
+ * key's tenant only; the secret is returned this once. It is stored sealed (src/secrets): verifying
+ * needs it back, so it cannot be hashed.
  */
 export async function rotateSigningSecret(ctx: ServiceContext, keyId: string): Promise<{ keyId: string; programId: string; signingSecret: string; rotatedAt: Date }> {
   return await withTransaction(ctx, async (tx) => {
@@ -109,7 +110,10 @@ export async function rotateSigningSecret(ctx: ServiceContext, keyId: string): P
     if (key.revokedAt) throw new UnprocessableError('unprocessable', `API key ${keyId} is revoked; a revoked key signs nothing.`);
     const signingSecret = SECRET_PREFIX + randomBase62(40);
     const rotatedAt = tx.clock();
-    await tx.db.update(apiKeys).set({ signingSecret }).where(eq(apiKeys.id, key.id));
+    await tx.db
+      .update(apiKeys)
+      .set({ signingSecretSealed: tx.secrets.keyring.seal(signingSecret, signingSecretAt(key.id)), legacySigningSecret: null })
+      .where(eq(apiKeys.id, key.id));
     // The old secret stops working in every API process at once.
     publishAfterCommit(tx, { topic: 'api_key', keyId: key.id });
     await recordAudit(tx, {
@@ -119,7 +123,7 @@ export async function rotateSigningSecret(ctx: ServiceContext, keyId: string): P
       entityType: 'api_key',
       entityId: key.id,
       // Never the secret itself.
-      before: { hadSigningSecret: key.signingSecret !== null },
+      before: { hadSigningSecret: key.signingSecretSealed !== null || key.legacySigningSecret !== null },
       after: { hadSigningSecret: true, rotatedAt },
     });
     return { keyId: key.id, programId: key.programId, signingSecret, rotatedAt };

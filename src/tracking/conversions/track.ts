@@ -9,6 +9,7 @@ import { conversionAcceptedEntry } from '../../transparency/entries/conversion.j
 import { saltOf } from '../../transparency/entries/salts.js';
 import type { IpHasher } from '../types.js';
 import { resolveCustomer, type CustomerIdentity } from './customers.js';
+import { emailHashKeyOf, keyedEmailHash, keyedLegacyFingerprint } from './email-hash.js';
 import { trackFingerprint } from './fingerprint.js';
 import { CLOCK_SKEW_MS, hashEmail, TrackConversionInputSchema, type ParsedTrackConversion, type TrackConversionInput } from './input.js';
 import { recordConversion, type NewConversion } from './intake.js';
@@ -51,13 +52,23 @@ function enqueueAccepted(ctx: ServiceContext, conversionId: string): void {
 }
 
 /**
+ * What a call's payload is fingerprinted as: `hash` as stored now; `legacy` as boot re-keyed the
+ * fingerprint of a conversion accepted before email hashes were keyed (email-hash.ts), computed
+ * only when `hash` does not match.
+ */
+interface Fingerprints {
+  hash: string;
+  legacy: (() => string) | null;
+}
+
+/**
  * A replay returns the stored conversion; the same externalId with another payload is a conflict.
  * Its log entry is rebuilt, not read: it is deterministic from the stored row and the payload,
  * which the fingerprint just proved is the first call's.
  */
-async function replay(ctx: ServiceContext, programId: string, externalId: string, hash: string, accepted: { completed: boolean; programSalt: Buffer }): Promise<TrackedConversion> {
+async function replay(ctx: ServiceContext, programId: string, externalId: string, fingerprints: Fingerprints, accepted: { completed: boolean; programSalt: Buffer }): Promise<TrackedConversion> {
   const existing = await existingConversion(ctx, programId, externalId);
-  if (existing.requestHash !== hash) {
+  if (existing.requestHash !== fingerprints.hash && existing.requestHash !== fingerprints.legacy?.()) {
     throw new ConflictError('A conversion with this externalId was already reported with different details.', 'idempotency_key_reused', { externalId });
   }
   // Should the first enqueue have been lost, the replay brings the processing back.
@@ -69,8 +80,9 @@ async function replay(ctx: ServiceContext, programId: string, externalId: string
 /**
  * Records a signup or sale the merchant reports and enqueues its processing; answers at once. The
  * externalId is the idempotency key: a replay with the same payload returns the conversion (as it
- * is now), another payload is 409 `idempotency_key_reused`. The email is hashed here and the raw
- * address only used, in memory, to find the member it belongs to.
+ * is now), another payload is 409 `idempotency_key_reused`. The email is hashed here (keyed with
+ * the tenant's key, email-hash.ts) and the raw address only used, in memory, to find the member it
+ * belongs to.
  */
 export async function trackConversion(ctx: ServiceContext, programId: string, raw: TrackConversionInput, deps: { ipHasher: IpHasher }): Promise<TrackedConversion> {
   return await trackParsedConversion(ctx, programId, parseInput(TrackConversionInputSchema, raw), deps);
@@ -83,10 +95,22 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
   if (occurredAt.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new ValidationError([{ field: 'occurredAt', reason: 'must not be in the future' }]);
   const email = input.customer?.email ? normalizeEmail(input.customer.email) : null;
-  const emailHash = input.customer?.emailHash ?? (email ? hashEmail(email) : null);
-  const hash = trackFingerprint(input, emailHash);
+  const emailSha256 = input.customer?.emailHash ?? (email ? hashEmail(email) : null);
+  // The API key names its own program; anyone else (jobs, seed, tests) may name one that does not exist.
+  let tenantId = ctx.actor.kind === 'api_key' ? ctx.actor.tenantId : null;
+  if (ctx.actor.kind === 'system') {
+    const [program] = await ctx.db.select({ id: programs.id, tenantId: programs.tenantId }).from(programs).where(eq(programs.id, programId));
+    if (!program) throw new NotFoundError('Program', programId);
+    tenantId = program.tenantId;
+  }
+  // Held in memory after the tenant's first conversion: no round trip here.
+  const emailKey = emailSha256 === null ? null : await emailHashKeyOf(ctx, tenantId!);
+  const emailHmac = emailKey && keyedEmailHash(emailKey, emailSha256!);
+  // The fingerprint covers the keyed hash: the stored one must not test a guessed address either.
+  const hash = trackFingerprint(input, emailHmac);
+  const fingerprints: Fingerprints = { hash, legacy: emailKey && (() => keyedLegacyFingerprint(emailKey, trackFingerprint(input, emailSha256))) };
   const completed = input.kind === 'signup' || (input.completed ?? true);
-  const identity: CustomerIdentity = { externalRef: input.customer?.externalId ?? null, emailHash, emailNormalized: email };
+  const identity: CustomerIdentity = { externalRef: input.customer?.externalId ?? null, emailHmac, emailNormalized: email };
   const values: NewConversion = {
     programId,
     externalId: input.externalId,
@@ -100,20 +124,13 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
     cookieClickId: input.cookie ?? null,
     promoCode: input.promoCode ?? null,
     customerRef: input.customer?.externalId ?? null,
-    emailHash,
+    emailHmac,
     ipHash: input.ip ? deps.ipHasher.hash(input.ip, now) : null,
     country: input.country ?? null,
     metadata: input.metadata ?? {},
     requestHash: hash,
   };
 
-  // The API key names its own program; anyone else (jobs, seed, tests) may name one that does not exist.
-  let tenantId = ctx.actor.kind === 'api_key' ? ctx.actor.tenantId : null;
-  if (ctx.actor.kind === 'system') {
-    const [program] = await ctx.db.select({ id: programs.id, tenantId: programs.tenantId }).from(programs).where(eq(programs.id, programId));
-    if (!program) throw new NotFoundError('Program', programId);
-    tenantId = program.tenantId;
-  }
   // Read once per program and process: a salt never changes.
   const accepted = { completed, programSalt: await saltOf(ctx, programId) };
   // Inside a caller's transaction a failed statement would abort it: the transactional path only.
@@ -122,7 +139,7 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
     enqueueAccepted(ctx, outcome.conversion.id);
     return { conversion: conversionView(outcome.conversion), replayed: false, accepted: { leafHash: outcome.logged.leafHash, recordedAt: outcome.conversion.createdAt } };
   }
-  if (outcome.kind === 'exists') return await replay(ctx, programId, input.externalId, hash, accepted);
+  if (outcome.kind === 'exists') return await replay(ctx, programId, input.externalId, fingerprints, accepted);
 
   return await withTransaction(ctx, async (tx) => {
     // The customer first: a replay redoes this for nothing, but a new conversion (the common case)
@@ -139,6 +156,6 @@ export async function trackParsedConversion(ctx: ServiceContext, programId: stri
       await enqueueConversionProcessing(tx, created.id);
       return { conversion: conversionView(created), replayed: false, accepted: { leafHash: logged.leafHash, recordedAt: created.createdAt } };
     }
-    return await replay(tx, programId, input.externalId, hash, accepted);
+    return await replay(tx, programId, input.externalId, fingerprints, accepted);
   });
 }

@@ -51,7 +51,7 @@ export function conversionView(c: ConversionRow, audience: ConversionAudience = 
     ...view,
     country: c.country,
     customerId: c.customerId,
-    evidence: { clickId: c.clickId, cookie: c.cookieClickId, promoCode: c.promoCode, customerRef: c.customerRef, emailHash: c.emailHash },
+    evidence: { clickId: c.clickId, cookie: c.cookieClickId, promoCode: c.promoCode, customerRef: c.customerRef, emailHash: c.emailHmac },
     metadata: c.metadata,
   };
 }

@@ -1,5 +1,6 @@
 import type { ServiceContext } from '../../context.js';
 import { utcDay } from '../clicks/classify.js';
+import { customerEmailHmac } from '../conversions/email-hash.js';
 import { hashEmail } from '../conversions/input.js';
 import { rawRows } from '../conversions/raw-sql.js';
 import type { Attribution, AttributionMethodName, ConversionRow } from '../conversions/types.js';
@@ -73,6 +74,8 @@ export const velocityIpHash = (conversion: Pick<ConversionRow, 'ipHash'>, attrib
 /** One attributed conversion to check, with what the caller already knows. */
 export interface FraudCheck {
   conversion: ConversionRow;
+  /** The conversion's tenant, whose key its email hash is keyed with. */
+  tenantId: string;
   attribution: Attribution;
   settings: FraudSettings;
   /** The partner's normalised email (a customer with it is the partner themself). */
@@ -138,42 +141,48 @@ export async function fraudReasonsOf(tx: ServiceContext, checks: readonly FraudC
     ? await rawRows<{ i: number; partner_ip: boolean; repeat_signup: boolean; from_ip: number | null; on_link: number | null }>(tx.db, FRAUD_FACTS, [JSON.stringify(params)])
     : [];
   const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
-  return checks.map(({ conversion, attribution, settings, partnerEmail, earlierOnLink = 0 }, i) => {
+  const results: FraudReason[][] = [];
+  for (const [i, { conversion, tenantId, attribution, settings, partnerEmail, earlierOnLink = 0 }] of checks.entries()) {
     const partnerId = attribution.partnerMemberId;
     const row = byIndex.get(i);
-    if (!partnerId || !row) return [];
+    if (!partnerId || !row) {
+      results.push([]);
+      continue;
+    }
     const customer = attribution.customer;
-    const emailHash = conversion.emailHash ?? customer?.emailHash ?? null;
-    return fraudReasonsFromFacts(
-      {
-        kind: conversion.kind,
-        method: attribution.method,
-        occurredAt: conversion.occurredAt,
-        click: attribution.click ? { clickedAt: attribution.click.clickedAt, status: attribution.click.status } : null,
-        customerIsPartner: customer?.memberId === partnerId || (emailHash !== null && !!partnerEmail && hashEmail(partnerEmail) === emailHash),
-        partnerIpMatch: row.partner_ip === true,
-        repeatSignup: row.repeat_signup === true,
-        boundToOtherPartner: conversion.kind === 'sale' && !!customer?.boundPartnerId && customer.boundPartnerId !== partnerId,
-        recentFromIp: row.from_ip === null ? null : Number(row.from_ip),
-        recentOnLink: row.on_link === null ? null : Number(row.on_link) + earlierOnLink,
-      },
-      settings,
-    );
-  });
+    const emailHmac = conversion.emailHmac ?? customer?.emailHmac ?? null;
+    // The partner's email keyed as the customer's is: equal hashes, same address.
+    const partnerEmailHmac = emailHmac !== null && partnerEmail ? await customerEmailHmac(tx, tenantId, hashEmail(partnerEmail)) : null;
+    const facts: FraudFacts = {
+      kind: conversion.kind,
+      method: attribution.method,
+      occurredAt: conversion.occurredAt,
+      click: attribution.click ? { clickedAt: attribution.click.clickedAt, status: attribution.click.status } : null,
+      customerIsPartner: customer?.memberId === partnerId || (emailHmac !== null && partnerEmailHmac === emailHmac),
+      partnerIpMatch: row.partner_ip === true,
+      repeatSignup: row.repeat_signup === true,
+      boundToOtherPartner: conversion.kind === 'sale' && !!customer?.boundPartnerId && customer.boundPartnerId !== partnerId,
+      recentFromIp: row.from_ip === null ? null : Number(row.from_ip),
+      recentOnLink: row.on_link === null ? null : Number(row.on_link) + earlierOnLink,
+    };
+    results.push(fraudReasonsFromFacts(facts, settings));
+  }
+  return results;
 }
 
 /** The reasons that apply to one attributed conversion, in FRAUD_REASONS order; [] when clean or unattributed. */
 export async function fraudReasonsFor(tx: ServiceContext, conversion: ConversionRow, attribution: Attribution): Promise<FraudReason[]> {
   const partnerId = attribution.partnerMemberId;
   if (!partnerId) return [];
-  const [base] = await rawRows<{ settings: Record<string, unknown> | null; partner_email: string | null }>(
+  const [base] = await rawRows<{ settings: Record<string, unknown> | null; partner_email: string | null; tenant_id: string }>(
     tx.db,
-    `select p.settings, m.email_normalized as partner_email
+    `select p.settings, m.email_normalized as partner_email, p.tenant_id
      from programs p left join members m on m.id = $1 and m.program_id = p.id
      where p.id = $2`,
     [partnerId, conversion.programId],
   );
-  const settings = fraudSettingsOf({ settings: base?.settings ?? {} });
-  const [reasons] = await fraudReasonsOf(tx, [{ conversion, attribution, settings, partnerEmail: base?.partner_email ?? null }]);
+  // The program exists (a foreign key); its tenant's key hashes the emails compared.
+  const settings = fraudSettingsOf({ settings: base!.settings ?? {} });
+  const [reasons] = await fraudReasonsOf(tx, [{ conversion, tenantId: base!.tenant_id, attribution, settings, partnerEmail: base!.partner_email ?? null }]);
   return reasons!;
 }

@@ -37,7 +37,11 @@ export const ConversionDecidedEntry = z
     method: z.enum(['click_id', 'cookie', 'promo_code', 'customer', 'none']),
     market: z.string().nullable(),
     fraudReasons: z.array(z.string()),
-    /** The merchant's customer reference and email hash under the PARTNER's salt (the program's when unattributed). */
+    /**
+     * The merchant's customer reference and the customer's keyed email hash (conversions.email_hmac)
+     * under the PARTNER's salt (the program's when unattributed). Entries written before email
+     * hashes were keyed carry the unkeyed sha256 under the salt; both are opaque to the verifier.
+     */
     customerRefHash: SaltedHash.nullable(),
     customerEmailHash: SaltedHash.nullable(),
     decidedAt: IsoTime,
@@ -81,7 +85,7 @@ export function conversionAcceptedEntry(
 
 /** The decision processing wrote on a conversion; `salt` is the partner's, or the program's when none. */
 export function conversionDecidedEntry(
-  c: Pick<ConversionRow, 'id' | 'programId' | 'customerRef' | 'emailHash'>,
+  c: Pick<ConversionRow, 'id' | 'programId' | 'customerRef' | 'emailHmac'>,
   decision: Pick<Attribution, 'method' | 'partnerMemberId' | 'marketCountry'>,
   fraudReasons: readonly string[],
   decidedAt: Date,
@@ -102,7 +106,7 @@ export function conversionDecidedEntry(
       market: decision.marketCountry,
       fraudReasons: [...fraudReasons],
       customerRefHash: saltedHashOrNull(salt, c.customerRef),
-      customerEmailHash: saltedHashOrNull(salt, c.emailHash),
+      customerEmailHash: saltedHashOrNull(salt, c.emailHmac),
       decidedAt: iso(decidedAt),
     },
   };

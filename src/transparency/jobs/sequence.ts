@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client.js';
 import type { Clock } from '../../context.js';
 import { defineJob, type JobConfig } from '../../jobs/types.js';
+import type { Secrets } from '../../secrets/index.js';
 import { LogKeys } from '../log/keys.js';
 import { sequenceLog } from '../log/sequencer.js';
 
@@ -10,11 +11,11 @@ export const DEFAULT_TRANSPARENCY_ORIGIN = 'trellis.localhost/log';
 // One LogKeys per database handle, so a worker does not re-import the key every second.
 const keysByDb = new WeakMap<Db, LogKeys>();
 
-/** The log keys a job uses: built from the job's database, clock and configured origin. */
-export function jobLogKeys(deps: { db: Db; clock: Clock; config?: JobConfig }): LogKeys {
+/** The log keys a job uses: built from the job's database, clock, keyring and configured origin. */
+export function jobLogKeys(deps: { db: Db; clock: Clock; secrets: Secrets; config?: JobConfig }): LogKeys {
   const origin = deps.config?.TRANSPARENCY_ORIGIN ?? DEFAULT_TRANSPARENCY_ORIGIN;
   let keys = keysByDb.get(deps.db);
-  if (!keys || keys.origin !== origin) keysByDb.set(deps.db, (keys = new LogKeys(deps.db, deps.clock, origin)));
+  if (!keys || keys.origin !== origin) keysByDb.set(deps.db, (keys = new LogKeys(deps.db, deps.clock, origin, deps.secrets.keyring)));
   return keys;
 }
 

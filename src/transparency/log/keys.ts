@@ -5,6 +5,8 @@ import type { Db } from '../../../db/client.js';
 import { logCheckpoints, signingKeys } from '../../../db/schema/index.js';
 import { withTransaction, type Clock, type ServiceContext } from '../../context.js';
 import { ConflictError } from '../../errors.js';
+import type { Keyring } from '../../secrets/index.js';
+import { openPrivateJwk, sealPrivateJwk } from '../../secrets/private-keys.js';
 import { appendLogEntries } from '../entries/append.js';
 import { ed25519NoteSigner, formatVkey, signNote, type NoteSigner } from '../note.js';
 
@@ -46,6 +48,8 @@ export class LogKeys {
     private readonly db: Db,
     private readonly clock: Clock,
     readonly origin: string,
+    /** Seals the private keys this creates and opens the ones it signs with (src/secrets). */
+    private readonly keyring: Keyring,
   ) {}
 
   /** Makes sure an active key exists (first boot; concurrent boots race safely) and loads it. */
@@ -117,7 +121,7 @@ export class LogKeys {
    * one (the demo's fixed key); installing the key that is already active changes nothing.
    */
   async rotate(ctx: ServiceContext, opts: { seed?: Uint8Array } = {}): Promise<{ kid: string; vkey: string; retiredKid: string | null }> {
-    const generated = opts.seed ? keyRowFromSeed(opts.seed) : randomKeyRow();
+    const generated = opts.seed ? keyRowFromSeed(this.keyring, opts.seed) : randomKeyRow(this.keyring);
     const rotation = await withTransaction(ctx, async (tx) => {
       const [current] = await tx.db
         .select({ kid: signingKeys.kid })
@@ -166,7 +170,7 @@ export class LogKeys {
     let [row] = await find();
     if (!row) {
       // First boot. Processes may race here; the one-active-key-per-purpose index lets one win.
-      const { raw: _raw, ...generated } = randomKeyRow();
+      const { raw: _raw, ...generated } = randomKeyRow(this.keyring);
       await db
         .insert(signingKeys)
         .values({ ...generated, purpose: PURPOSE, createdAt: this.clock() })
@@ -180,7 +184,7 @@ export class LogKeys {
   private loaded(row: typeof signingKeys.$inferSelect): LoadedLogKey {
     let key = this.imported.get(row.kid);
     if (!key) {
-      const privateKey = createPrivateKey({ key: row.privateJwk as never, format: 'jwk' });
+      const privateKey = createPrivateKey({ key: openPrivateJwk(this.keyring, row) as never, format: 'jwk' });
       const publicKey = Buffer.from(String((row.publicJwk as JWK).x), 'base64url');
       key = { kid: row.kid, privateKey, publicKey, signer: ed25519NoteSigner(this.origin, privateKey) };
       this.imported.set(row.kid, key);
@@ -199,20 +203,22 @@ function keyIdOf(publicKey: Uint8Array): string {
   return `tlog_${createHash('sha256').update(publicKey).digest('hex').slice(0, 16)}`;
 }
 
-function rowFor(privateKey: KeyObject) {
-  const privateJwk = privateKey.export({ format: 'jwk' }) as Record<string, unknown>;
+function rowFor(keyring: Keyring, privateKey: KeyObject) {
   const publicJwk = createPublicKey(privateKey).export({ format: 'jwk' }) as Record<string, unknown>;
   const raw = new Uint8Array(Buffer.from(String(publicJwk.x), 'base64url'));
-  return { kid: keyIdOf(raw), algorithm: 'EdDSA', publicJwk, privateJwk, status: 'active' as const, raw };
+  const kid = keyIdOf(raw);
+  const privateKeySealed = sealPrivateJwk(keyring, kid, privateKey.export({ format: 'jwk' }) as JWK);
+  return { kid, algorithm: 'EdDSA', publicJwk, privateKeySealed, status: 'active' as const, raw };
 }
 
-function randomKeyRow() {
-  return rowFor(generateKeyPairSync('ed25519').privateKey);
+function randomKeyRow(keyring: Keyring) {
+  return rowFor(keyring, generateKeyPairSync('ed25519').privateKey);
 }
 
-function keyRowFromSeed(seed: Uint8Array) {
+/** The demo's fixed key: its private half is public knowledge, but it is sealed like any other. */
+function keyRowFromSeed(keyring: Keyring, seed: Uint8Array) {
   if (seed.length !== 32) throw new Error('An Ed25519 seed is 32 bytes.');
-  return rowFor(createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' }));
+  return rowFor(keyring, createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' }));
 }
 
 function base64url(data: string | Uint8Array): string {

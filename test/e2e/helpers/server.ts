@@ -95,6 +95,9 @@ export async function startTrellis(opts: { env?: Record<string, string> } = {}):
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.PUBLIC_URL;
+  // Embedded, the server generates its key into DATA_DIR as on a first `npm start`.
+  delete env.SECRET_KEY;
+  delete env.SECRET_KEY_PREVIOUS;
 
   try {
     const baseUrl = process.env.DATABASE_URL;
@@ -104,6 +107,8 @@ export async function startTrellis(opts: { env?: Record<string, string> } = {}):
       res.database = { admin, name };
       await admin.unsafe(`create database "${name}"`);
       env.DATABASE_URL = withDatabase(baseUrl, name);
+      // With PostgreSQL the server refuses to start without one.
+      env.SECRET_KEY = randomBytes(32).toString('base64');
     }
     if (process.env.REDIS_URL) {
       res.queuePrefix = `trellis-e2e-${randomBytes(6).toString('hex')}`;

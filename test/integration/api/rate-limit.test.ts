@@ -156,7 +156,7 @@ describe('API rate limit', () => {
     // A second API process: its own app and limiter (its own Redis connection), same key prefix.
     const limiter = createApiRateLimiter(h.config, h.logger, () => h.clock().getTime())!;
     await limiter.ready();
-    const other = newApp({ config: h.config, db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs, tokens: h.tokens, log: h.log, tracking: h.tracking, apiRateLimiter: limiter, healthCheck: async () => {} });
+    const other = newApp({ config: h.config, db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs, secrets: h.secrets, tokens: h.tokens, log: h.log, tracking: h.tracking, apiRateLimiter: limiter, healthCheck: async () => {} });
     try {
       expect(limiter.kind).toBe(usingRedis() ? 'redis' : 'memory');
       const call = (app: typeof other) => app.request('/v1/programs', { headers: { authorization: `Bearer ${w.admin.token}` } });

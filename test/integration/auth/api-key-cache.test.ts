@@ -37,7 +37,7 @@ const trackOn = (instance: Pick<SecondInstance, 'request'>, w: World, body: unkn
 describe('API key cache', () => {
   it('answers from memory after the first call, and loads once for concurrent misses', async () => {
     const w = await createWorld(h);
-    const cache = createApiKeyCache({ db: h.db, ttlMs: 60_000 });
+    const cache = createApiKeyCache({ db: h.db, keyring: h.secrets.keyring, ttlMs: 60_000 });
     const hash = secretHash(w.apiKey);
     const loads = Array.from({ length: 5 }, () => cache.bySecretHash(hash));
     expect(loads[0]).toBeInstanceOf(Promise);
@@ -71,7 +71,7 @@ describe('API key cache', () => {
   it('never keeps a row loaded before an invalidation, and drops what each change makes stale', async () => {
     const w = await createWorld(h);
     const other = await createWorld(h);
-    const cache = createApiKeyCache({ db: h.db, ttlMs: 60_000 });
+    const cache = createApiKeyCache({ db: h.db, keyring: h.secrets.keyring, ttlMs: 60_000 });
     const keyId = await apiKeyIdOf(h, w.program.id);
     const inFlight = cache.bySecretHash(secretHash(w.apiKey));
     await h.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, keyId));
@@ -93,7 +93,7 @@ describe('API key cache', () => {
 
   it('trusts an entry for its TTL only: a revocation written straight to the database holds once it expires', async () => {
     const w = await createWorld(h);
-    const cache = createApiKeyCache({ db: h.db, ttlMs: 50 });
+    const cache = createApiKeyCache({ db: h.db, keyring: h.secrets.keyring, ttlMs: 50 });
     const hash = secretHash(w.apiKey);
     expect(await cache.bySecretHash(hash)).toBeDefined();
     await h.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, await apiKeyIdOf(h, w.program.id)));

@@ -51,7 +51,7 @@ describe('the error envelope', () => {
   });
 
   it('500 internal_error that leaks no stack and no SQL', async () => {
-    const app = newApp({ config: h.config, db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs, tokens: h.tokens, log: h.log, tracking: h.tracking, healthCheck: async () => {} });
+    const app = newApp({ config: h.config, db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs, secrets: h.secrets, tokens: h.tokens, log: h.log, tracking: h.tracking, healthCheck: async () => {} });
     app.get('/boom', async () => {
       await h.db.execute(sql`select secret_column from no_such_table_here`);
       return new Response('unreachable');

@@ -134,7 +134,7 @@ describe('auth.prune-login-attempts', () => {
       { emailNormalized: email, succeeded: false, at: new Date(now - 2 * 24 * 60 * 60_000) },
       { emailNormalized: email, succeeded: false, at: new Date(now - 60_000) },
     ]);
-    await pruneLoginAttemptsJob.handler({ db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs }, {}, { id: 'test', attempt: 1 });
+    await pruneLoginAttemptsJob.handler({ db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs, secrets: h.secrets }, {}, { id: 'test', attempt: 1 });
     const left = await h.db.select().from(loginAttempts).where(eq(loginAttempts.emailNormalized, email));
     expect(left).toHaveLength(1);
   });

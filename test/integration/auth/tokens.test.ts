@@ -154,7 +154,7 @@ describe('retired access-token keys', () => {
   it('stop verifying in another process within its key refresh interval after a rotation there', async () => {
     const w = await createWorld(h);
     const refreshMs = 300;
-    const other = new TokenService(h.db, h.clock, h.config.ACCESS_TOKEN_TTL_SECONDS, { keysRefreshMs: refreshMs });
+    const other = new TokenService(h.db, h.clock, h.config.ACCESS_TOKEN_TTL_SECONDS, h.secrets.keyring, { keysRefreshMs: refreshMs });
     const retired = await activeAccessTokenKey(h);
     // The other process has read the key while it was active.
     await expect(other.verify(await signToken(retired, adminClaims(w)))).resolves.toMatchObject({ actor: { userId: w.admin.user.id } });

@@ -5,10 +5,10 @@ import { withTransaction } from '../../../src/context.js';
 import { createCommissionForConversion } from '../../../src/payouts/commissions/effects.js';
 import { utcDay } from '../../../src/tracking/clicks/classify.js';
 import type { Attribution, ConversionRow } from '../../../src/tracking/conversions/types.js';
-import { hashEmail } from '../../../src/tracking/conversions/input.js';
 import { fraudReasonsFor } from '../../../src/tracking/fraud/rules.js';
 import { createLink, createMember, createWorld } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
+import { storedEmailHash } from '../../helpers/secrets.js';
 import { attributionTo, createPolicy, insertConversion, insertCustomer, makeAttributedClick } from './fixtures.js';
 
 const IP_HEADER = 'x-test-client-ip';
@@ -41,14 +41,14 @@ async function setup(fraud?: Record<string, unknown>) {
 describe('fraud reason codes', () => {
   it('finds nothing in a clean conversion, nor in an unattributed one', async () => {
     const { w, byClick } = await setup();
-    const conversion = await insertConversion(h, w.program.id, { emailHash: hashEmail('shopper@example.com'), ipHash: 'some-visitor' });
+    const conversion = await insertConversion(h, w.program.id, { emailHmac: await storedEmailHash(h, w.tenant.id, 'shopper@example.com'), ipHash: 'some-visitor' });
     expect(await reasonsOf(conversion, byClick())).toEqual([]);
     expect(await reasonsOf(conversion, attributionTo(null))).toEqual([]);
   });
 
   it('self_referral: the customer has the partner’s email, is the partner, or comes from an IP the partner logged in from', async () => {
     const { w, partner, byClick } = await setup();
-    const ownEmail = await insertConversion(h, w.program.id, { emailHash: hashEmail(w.affiliate.member.emailNormalized!) });
+    const ownEmail = await insertConversion(h, w.program.id, { emailHmac: await storedEmailHash(h, w.tenant.id, w.affiliate.member.emailNormalized!) });
     expect(await reasonsOf(ownEmail, byClick())).toEqual(['self_referral']);
 
     const customer = await insertCustomer(h, w.program.id, { memberId: partner });
@@ -151,7 +151,7 @@ describe('fraud reason codes', () => {
   it('holds the commission of a suspicious conversion with its reasons, in rule order', async () => {
     const { w, byClick } = await setup();
     await createPolicy(h, w.program.id, 'DE', { percentBps: 1000 });
-    const conversion = await insertConversion(h, w.program.id, { emailHash: hashEmail(w.affiliate.member.emailNormalized!) });
+    const conversion = await insertConversion(h, w.program.id, { emailHmac: await storedEmailHash(h, w.tenant.id, w.affiliate.member.emailNormalized!) });
     const attribution = byClick({}, { status: 'bot', clickedAt: new Date(conversion.occurredAt.getTime() - 2000) });
     const reasons = await reasonsOf(conversion, attribution);
     expect(reasons).toEqual(['self_referral', 'click_injection', 'bot_click']);

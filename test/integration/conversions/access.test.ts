@@ -16,7 +16,7 @@ async function worldWithConversions() {
   const w = await createWorld(h);
   const referrer = await createMember(h, w.program.id, { country: 'US' });
   const referrerLogin = await createUser(h, { tenantId: w.tenant.id, role: 'member', memberId: referrer.id, programId: w.program.id });
-  const de = await createConversion(h, w, { emailHash: 'a'.repeat(64), customerRef: 'cust-de', metadata: { note: 'x' } });
+  const de = await createConversion(h, w, { emailHmac: 'a'.repeat(64), customerRef: 'cust-de', metadata: { note: 'x' } });
   const us = await createConversion(h, w, { kind: 'signup', amount: null, currency: null, partnerMemberId: referrer.id, marketCountry: 'US', attributionMethod: 'click_id' });
   const unprocessed = await createConversion(h, w, { processedAt: null, attributionMethod: null, partnerMemberId: null, marketCountry: null });
   return { w, referrer, referrerLogin, de, us, unprocessed };

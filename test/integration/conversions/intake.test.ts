@@ -88,13 +88,13 @@ describe('conversion intake in bursts', () => {
       cookieClickId: null,
       promoCode: null,
       customerRef: null,
-      emailHash: null,
+      emailHmac: null,
       ipHash: null,
       country: null,
       metadata: {},
       requestHash: 'test',
     });
-    const identity = (ref: string) => ({ externalRef: ref, emailHash: null, emailNormalized: null });
+    const identity = (ref: string) => ({ externalRef: ref, emailHmac: null, emailNormalized: null });
     const ctx = h.ctx();
     const accepted = { completed: true, programSalt: Buffer.alloc(32, 1) };
     // Same turn of the event loop: one statement, whose program foreign key fails for one row.

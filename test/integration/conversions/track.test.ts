@@ -5,6 +5,7 @@ import { customers } from '../../../db/schema/index.js';
 import { resumeUnprocessedConversions } from '../../../src/tracking/conversions/jobs/sweep-unprocessed.js';
 import { createConversion, createMember, createWorld } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
+import { storedEmailHash } from '../../helpers/secrets.js';
 import { conversionRow, conversionsOf, customersOf, processed, sale, signup, track } from './fixtures.js';
 
 let h: Harness;
@@ -124,19 +125,23 @@ describe('POST /v1/track/conversions', () => {
     expect(await customersOf(h, w.program.id)).toEqual([]);
   });
 
-  it('never stores the raw email: conversions and customers keep its hash only', async () => {
+  it('never stores the raw email: conversions and customers keep its keyed hash only', async () => {
     const w = await createWorld(h);
     const res = await track(h, w, signup({ customer: { email: '  Ada.Lovelace@Example.COM ' }, ip: '203.0.113.9' }));
     expect(res.status).toBe(202);
     expect(JSON.stringify(res.body)).not.toMatch(/lovelace/i);
     const row = await conversionRow(h, res.body.id);
-    expect(row.emailHash).toBe(sha256('ada.lovelace@example.com'));
+    // Keyed with the tenant's secret: a list of addresses and their sha256 tell nothing.
+    expect(row.emailHmac).toBe(await storedEmailHash(h, w.tenant.id, 'ada.lovelace@example.com'));
+    expect(row.emailHmac).not.toBe(sha256('ada.lovelace@example.com'));
+    expect(JSON.stringify(row)).not.toContain(sha256('ada.lovelace@example.com'));
     expect(JSON.stringify(row)).not.toMatch(/lovelace/i);
     // The IP is kept as the day's keyed hash, not as an address.
     expect(row.ipHash).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(JSON.stringify(row)).not.toContain('203.0.113.9');
     const [customer] = await customersOf(h, w.program.id);
-    expect(customer!.emailHash).toBe(row.emailHash);
+    expect(customer!.emailHmac).toBe(row.emailHmac);
+    expect(JSON.stringify(customer)).not.toContain(sha256('ada.lovelace@example.com'));
     expect(JSON.stringify(customer)).not.toMatch(/lovelace/i);
     await h.jobs.idle();
     expect(JSON.stringify(await conversionRow(h, res.body.id))).not.toMatch(/lovelace/i);
@@ -157,7 +162,7 @@ describe('POST /v1/track/conversions', () => {
 
     const third = await track(h, w, sale({ customer: { externalId: 'shop-42' } }));
     const [viaRef] = await h.db.select().from(customers).where(eq(customers.id, (await conversionRow(h, third.body.id)).customerId!));
-    expect(viaRef).toMatchObject({ memberId: byRef.id, externalRef: 'shop-42', emailHash: null });
+    expect(viaRef).toMatchObject({ memberId: byRef.id, externalRef: 'shop-42', emailHmac: null });
     expect(await customersOf(h, w.program.id)).toHaveLength(2);
     // The member's country is the market when nothing else tells it.
     expect((await processed(h, first.body.id)).marketCountry).toBe('US');

@@ -7,6 +7,7 @@ import { defineJob, type JobDefinition, type JobRunner } from '../../../src/jobs
 import { createLogger } from '../../../src/logger.js';
 import { systemClock } from '../../../src/context.js';
 import { createTestDatabase, usingRedis } from '../../helpers/database.js';
+import { testSecrets } from '../../helpers/secrets.js';
 
 /**
  * A job definition with `merge` (conversions.process): payloads enqueued at the same moment travel
@@ -17,7 +18,7 @@ const logger = createLogger('silent');
 
 async function runnerFor(definitions: Record<string, JobDefinition>): Promise<{ runner: JobRunner; done: () => Promise<void> }> {
   const database = await createTestDatabase({ poolSize: 2 });
-  const common = { db: database.db, logger, clock: systemClock, concurrency: 4, backoffMs: 5, definitions };
+  const common = { db: database.db, logger, clock: systemClock, secrets: testSecrets(), concurrency: 4, backoffMs: 5, definitions };
   const runner = usingRedis()
     ? createBullmqRunner({ ...common, redisUrl: process.env.REDIS_URL!, prefix: `trellis-jobtest-${randomBytes(4).toString('hex')}` })
     : createInProcessRunner(common);

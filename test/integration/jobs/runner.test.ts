@@ -18,7 +18,7 @@ afterAll(async () => h?.close());
 
 /** A runner of the kind this suite runs on (BullMQ with REDIS_URL), over test-only job definitions. */
 function runnerFor(definitions: Record<string, JobDefinition>): JobRunner {
-  const common = { db: h.db, logger: h.logger, clock: h.clock, concurrency: 4, backoffMs: 5, definitions };
+  const common = { db: h.db, logger: h.logger, clock: h.clock, secrets: h.secrets, concurrency: 4, backoffMs: 5, definitions };
   return usingRedis()
     ? createBullmqRunner({ ...common, redisUrl: process.env.REDIS_URL!, prefix: `trellis-jobtest-${randomBytes(4).toString('hex')}` })
     : createInProcessRunner(common);

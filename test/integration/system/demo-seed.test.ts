@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 let demo: DemoCredentials;
-const deps = () => ({ db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs });
+const deps = () => ({ db: h.db, logger: h.logger, clock: h.clock, jobs: h.jobs, secrets: h.secrets });
 
 // One database for the file, so the cases run in order: empty -> seeded -> seeded again.
 describe('demo seed', () => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,9 @@ async function boot(): Promise<Booted> {
   // The embedded setup: no PostgreSQL, no Redis, whatever the test run itself uses.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
+  // Nor a key: the first boot generates one into DATA_DIR.
+  delete env.SECRET_KEY;
+  delete env.SECRET_KEY_PREVIOUS;
   // What `npm start` runs (node with tsx's loader in-process: the tsx CLI would add a parent that
   // SIGKILLs the server when it does not acknowledge a relayed SIGTERM within 30 ms, as happens on
   // a busy machine), minus the npm wrapper: npm re-raises a SIGTERM on itself instead of passing
@@ -95,6 +98,8 @@ describe('tsx src/server.ts', () => {
       ]);
       expect(demo.apiKey).toMatch(/^trl_/);
       expect(server.output()).toContain('admin@demo.trellis.test');
+      // No SECRET_KEY: the key that seals the database's secrets was generated next to it, owner-only.
+      expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
 
       const admin = demo.logins.find((l: { role: string }) => l.role === 'admin');
       const login = await post(`${server.base}/v1/auth/login`, { email: admin.email, password: admin.password });
@@ -113,6 +118,7 @@ describe('tsx src/server.ts', () => {
     const demoFile = join(dataDir, 'demo.json');
     const first = JSON.parse(readFileSync(demoFile, 'utf8'));
     rmSync(demoFile);
+    const key = readFileSync(join(dataDir, 'secret.key'), 'utf8');
     const server = await boot();
     try {
       expect(existsSync(demoFile)).toBe(false);
@@ -123,6 +129,8 @@ describe('tsx src/server.ts', () => {
       const programs = await fetch(`${server.base}/v1/programs`, { headers: { authorization: `Bearer ${login.body.accessToken}` } });
       expect(programs.status).toBe(200);
       expect(((await programs.json()) as { data: { id: string }[] }).data.map((p) => p.id)).toEqual([first.programId]);
+      // The generated key was reused: a new one would open none of the sealed signing keys.
+      expect(readFileSync(join(dataDir, 'secret.key'), 'utf8')).toBe(key);
     } finally {
       expect(await stop(server)).toBe(0);
     }

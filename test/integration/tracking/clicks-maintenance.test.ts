@@ -15,7 +15,7 @@ afterAll(async () => h?.close());
 
 /** Runs the job as a runner would, at `now`, with `retentionMonths`. */
 const maintainAt = (now: string, retentionMonths: number) =>
-  maintainClicksJob.handler({ db: h.db, logger: h.logger, clock: () => new Date(now), jobs: h.jobs, config: { CLICK_RETENTION_MONTHS: retentionMonths } }, {}, { id: 'test', attempt: 1 });
+  maintainClicksJob.handler({ db: h.db, logger: h.logger, clock: () => new Date(now), jobs: h.jobs, secrets: h.secrets, config: { CLICK_RETENTION_MONTHS: retentionMonths } }, {}, { id: 'test', attempt: 1 });
 
 const clickPartitions = async () =>
   (

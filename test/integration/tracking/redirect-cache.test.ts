@@ -9,6 +9,7 @@ import { createLinkCache } from '../../../src/tracking/links/cache.js';
 import { createRedirectHandler, type RedirectRequest } from '../../../src/tracking/redirect/handler.js';
 import { createTracking } from '../../../src/tracking/runtime.js';
 import { createTestDatabase } from '../../helpers/database.js';
+import { randomSecretKey, testSecrets } from '../../helpers/secrets.js';
 import { BROWSER_UA } from './redirect-fixtures.js';
 
 /**
@@ -32,8 +33,8 @@ async function setup(ttlMs: number) {
   const [member] = await database.db.insert(members).values({ programId: program!.id, email: 'a@example.test', emailNormalized: 'a@example.test' }).returning();
   const insertLink = async (slug: string, destinationUrl = 'https://shop.example/landing') =>
     (await database.db.insert(links).values({ programId: program!.id, ownerMemberId: member!.id, kind: 'affiliate', slug, destinationUrl }).returning())[0]!;
-  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', LINK_CACHE_TTL_MS: String(ttlMs) });
-  const tracking = createTracking({ config, db: database.db, logger, clock: systemClock, changes: createLocalChangeFeed(logger) });
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'silent', LINK_CACHE_TTL_MS: String(ttlMs), SECRET_KEY: randomSecretKey() });
+  const tracking = createTracking({ config, db: database.db, logger, clock: systemClock, changes: createLocalChangeFeed(logger), keyring: testSecrets().keyring });
   await tracking.start();
   cleanups.push(() => tracking.close());
   const handler = createRedirectHandler({ tracking, config, clock: systemClock, logger });

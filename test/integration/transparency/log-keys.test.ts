@@ -20,7 +20,7 @@ const logKeyRows = () => h.db.select().from(signingKeys).where(eq(signingKeys.pu
 
 describe('the log keys', () => {
   it('creates one key on first boot even when processes boot together', async () => {
-    const others = [new LogKeys(h.db, h.clock, h.log.origin), new LogKeys(h.db, h.clock, h.log.origin)];
+    const others = [new LogKeys(h.db, h.clock, h.log.origin, h.secrets.keyring), new LogKeys(h.db, h.clock, h.log.origin, h.secrets.keyring)];
     await Promise.all(others.map((k) => k.init()));
     expect(await logKeyRows()).toHaveLength(1);
     const vkeys = new Set(await Promise.all([h.log, ...others].map((k) => k.vkey())));
@@ -48,7 +48,7 @@ describe('the log keys', () => {
     expect(JSON.parse(entry!.entry)).toMatchObject({ type: 'log.key_rotated', v: 1, oldKeyId: before!.kid, newKeyId: kid, newVkey });
 
     // Every process picks the new key up: another instance signs with it.
-    const other = new LogKeys(h.db, h.clock, h.log.origin);
+    const other = new LogKeys(h.db, h.clock, h.log.origin, h.secrets.keyring);
     expect(await other.vkey()).toBe(newVkey);
     const jwks = await h.request('GET', '/.well-known/jwks.json');
     expect(jwks.body.keys.map((k: { kid: string }) => k.kid)).toEqual(expect.arrayContaining([before!.kid, kid]));

@@ -96,7 +96,7 @@ describe('the sequencer', () => {
     // A second process: its own connection pool on the same database (PGlite has one connection).
     const other = h.databaseUrl ? await openDatabase({ url: h.databaseUrl, poolSize: 4 }) : undefined;
     const otherDb: Db = other?.db ?? h.db;
-    const otherKeys = new LogKeys(otherDb, h.clock, h.config.TRANSPARENCY_ORIGIN);
+    const otherKeys = new LogKeys(otherDb, h.clock, h.config.TRANSPARENCY_ORIGIN, h.secrets.keyring);
     try {
       const before = (await latest())!.treeSize;
       const rounds = Array.from({ length: 8 }, async (_, round) => {

@@ -23,7 +23,7 @@ const conversion = {
   occurredAt: at,
   createdAt: at,
   customerRef: 'cust-7',
-  emailHash: 'a'.repeat(64),
+  emailHmac: 'a'.repeat(64),
 };
 const commission: CommissionFacts = {
   id: 'com_1',

@@ -99,7 +99,7 @@ describe('entryJson', () => {
         occurredAt: date(),
         createdAt: date(),
         customerRef: nullable(text(r)),
-        emailHash: nullable('f'.repeat(64)),
+        emailHmac: nullable('f'.repeat(64)),
       };
       const commission: CommissionFacts = {
         id: `com_${i}`,

@@ -42,7 +42,10 @@ const EvidenceSchema = z
     cookie: z.string().nullable(),
     promoCode: z.string().nullable(),
     customerRef: z.string().nullable(),
-    emailHash: z.string().nullable(),
+    emailHash: z
+      .string()
+      .nullable()
+      .openapi({ description: "The customer's email as stored: HMAC-SHA256 under the tenant's secret key of its sha256 hex (not the sha256 sent); the same for one customer every time." }),
   })
   .openapi('ConversionEvidence');
 

@@ -34,7 +34,7 @@ export function registerReceiveStripeWebhook(app: OpenAPIHono<AppEnv>) {
     // The signature covers the exact bytes: read them raw, never a parsed and re-serialised body.
     const raw = Buffer.from(await c.req.arrayBuffer());
     const event = verifyStripeEvent(deps.config.STRIPE_WEBHOOK_SECRET, raw, c.req.header('stripe-signature'));
-    const ctx = { db: deps.db, actor: systemActor('stripe.webhook'), logger: c.get('logger'), clock: deps.clock, jobs: deps.jobs, requestId: c.get('requestId') };
+    const ctx = { db: deps.db, actor: systemActor('stripe.webhook'), logger: c.get('logger'), clock: deps.clock, jobs: deps.jobs, secrets: deps.secrets, requestId: c.get('requestId') };
     const received = await receiveStripeEvent(ctx, event);
     return c.json({ received: true as const, eventId: received.id, duplicate: !received.stored }, 200);
   });
