@@ -48,7 +48,7 @@ export function registerGetPayoutStatement(app: OpenAPIHono<AppEnv>) {
       return c.body(statementCsv(statement), 200);
     }
     const deps = c.get('deps');
-    const baseUrl = (deps.config.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const baseUrl = deps.config.PUBLIC_URL;
     c.header('content-type', 'text/html; charset=utf-8');
     c.header('content-disposition', `inline; filename="${filename}"`);
     c.header('content-security-policy', HTML_CSP);
