@@ -84,18 +84,24 @@ export async function createMarket(ctx: ServiceContext, programId: string, raw: 
   });
 }
 
+/** The program's market, locked for a change; not found otherwise. */
+async function lockMarket(tx: ServiceContext, programId: string, marketId: string): Promise<MarketRow> {
+  const [row] = await tx.db
+    .select()
+    .from(markets)
+    .where(and(eq(markets.id, marketId), eq(markets.programId, programId)))
+    .for('update');
+  if (!row) throw new NotFoundError('Market', marketId);
+  return row;
+}
+
 /** Admins change any market; regional managers only those in their countries (403 out_of_scope). */
 export async function updateMarket(ctx: ServiceContext, programId: string, marketId: string, raw: MarketUpdateInput): Promise<MarketView> {
   const input = parseInput(MarketUpdateInputSchema, raw);
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgramInScope(tx, programId);
     assertStaff(tx.actor);
-    const [current] = await tx.db
-      .select()
-      .from(markets)
-      .where(and(eq(markets.id, marketId), eq(markets.programId, program.id)))
-      .for('update');
-    if (!current) throw new NotFoundError('Market', marketId);
+    const current = await lockMarket(tx, program.id, marketId);
     assertCountryInScope(tx.actor, current.country);
     // An empty patch changes nothing: answer with the market as it is, and audit nothing.
     if (Object.values(input).every((v) => v === undefined)) return toMarketView(current);
@@ -121,12 +127,7 @@ export async function setMarketCommissionBounds(ctx: ServiceContext, programId: 
   return withTransaction(ctx, async (tx) => {
     const program = await loadProgramInScope(tx, programId);
     assertTenantAdmin(tx.actor, program.tenantId);
-    const [current] = await tx.db
-      .select()
-      .from(markets)
-      .where(and(eq(markets.id, marketId), eq(markets.programId, program.id)))
-      .for('update');
-    if (!current) throw new NotFoundError('Market', marketId);
+    const current = await lockMarket(tx, program.id, marketId);
     const [row] = await tx.db
       .update(markets)
       .set({
