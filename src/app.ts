@@ -7,6 +7,7 @@ import { locale } from './api/middleware/locale.js';
 import { apiRateLimit } from './api/middleware/rate-limit.js';
 import { requestContext } from './api/middleware/request-context.js';
 import { registerRoutes } from './api/routes/index.js';
+import { apiSecurityHeaders, docsSecurityHeaders } from './api/security-headers.js';
 import { registerWebApp } from './api/web-app.js';
 import { PayloadTooLargeError } from './errors.js';
 
@@ -21,6 +22,7 @@ const LARGE_BODY_PATHS = /\/imports(\/|$)/;
 /** The one Hono app factory, used by the server and by the tests. */
 export function newApp(deps: AppDeps): App {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(apiSecurityHeaders);
   app.use(requestContext(deps));
   app.use(locale());
   // Only the API is limited: redirects have their own opt-in limit, and health, docs and keys stay reachable.
@@ -65,7 +67,7 @@ export function newApp(deps: AppDeps): App {
       description: 'Affiliate and referral network: programs, members, tiers, points, links, commissions and a verifiable log.',
     },
   });
-  app.get('/docs', (c) => c.html(docsPage));
+  app.get('/docs', docsSecurityHeaders, (c) => c.html(docsPage));
   registerWebApp(app);
   return app;
 }

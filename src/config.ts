@@ -66,8 +66,13 @@ const secretKeyList = z
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  PUBLIC_URL: z.string().url().optional(),
+  HOST: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .describe('bind address; unset: 127.0.0.1 while the database holds the demo data, else 0.0.0.0 (src/bind-address.ts)'),
+  PUBLIC_URL: optionalUrl(['http://', 'https://']).describe('the URL printed and used in every absolute URL Trellis builds; unset: http://localhost:$PORT'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl(['postgres://', 'postgresql://']),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
@@ -137,7 +142,14 @@ const configSchema = z.object({
   }
 });
 
-export type Config = z.infer<typeof configSchema>;
+/**
+ * The parsed environment, with PUBLIC_URL resolved once: every absolute URL Trellis builds (short
+ * links, statements, onboarding return URLs) starts with it, never with a request's Host header,
+ * which the client chooses.
+ */
+const resolvedConfigSchema = configSchema.transform((c) => ({ ...c, PUBLIC_URL: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, '') }));
+
+export type Config = z.output<typeof resolvedConfigSchema>;
 
 export class ConfigError extends Error {
   constructor(readonly issues: { variable: string; reason: string }[]) {
@@ -150,7 +162,7 @@ export class ConfigError extends Error {
 
 /** Parses an environment (process.env by default); throws ConfigError naming each bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const result = configSchema.safeParse(env);
+  const result = resolvedConfigSchema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => ({

@@ -3,7 +3,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { newApp } from './app.js';
 import { loadConfigOrExit } from './config.js';
-import { seedDemoIfEmpty } from '../db/seed/demo.js';
+import { holdsDemoData, seedDemoIfEmpty } from '../db/seed/demo.js';
+import { chooseBindAddress } from './bind-address.js';
 import { closeRuntime, createRuntime, onShutdownSignal } from './runtime.js';
 import { createTracking } from './tracking/runtime.js';
 import { createApiRateLimiter } from './api/middleware/rate-limit.js';
@@ -41,19 +42,26 @@ const demo = await seedDemoIfEmpty({ db: rt.database.db, logger, clock: rt.clock
 // load it now, or /log/vkey would name the replaced key until the next refresh.
 if (demo) await rt.log.refresh();
 
+// The demo's passwords and log key are public: without an explicit HOST, a database that holds it
+// (seeded now or on an earlier boot) is served on loopback only.
+const bind = chooseBindAddress(config.HOST, demo !== undefined || (await holdsDemoData(rt.database.db)));
+const DEMO_BIND_NOTICE = `The database holds the demo data (public passwords and log key): listening on ${bind.host} only. Set HOST (e.g. HOST=0.0.0.0) to listen elsewhere.`;
+
 // `GET|HEAD /r/{slug}` is answered by the fast path before Hono; everything else goes to the app.
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST, createServer: withRedirectFastPath(tracking, config, logger) }, (info) => {
-  const base = config.PUBLIC_URL ?? `http://localhost:${info.port}`;
-  logger.info({ url: base, driver: rt.database.driver, jobs: rt.jobs.kind }, 'Trellis is listening');
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: bind.host, createServer: withRedirectFastPath(tracking, config, logger) }, (info) => {
+  const base = config.PUBLIC_URL;
+  logger.info({ url: base, host: bind.host, port: info.port, driver: rt.database.driver, jobs: rt.jobs.kind }, 'Trellis is listening');
+  if (bind.reason === 'demo') logger.warn({ host: bind.host }, DEMO_BIND_NOTICE);
   const lines = [
     '',
-    `  Trellis is running at ${base}`,
+    `  Trellis is running at ${base} (listening on ${bind.host}:${info.port})`,
     `  Dashboards:      ${base}/login`,
     `  API reference:   ${base}/docs`,
     `  OpenAPI:         ${base}/openapi.json`,
     `  Health:          ${base}/healthz`,
     `  Database:        ${rt.database.driver === 'pglite' ? `embedded PGlite in ${join(config.DATA_DIR, 'pglite')}` : 'PostgreSQL'}; jobs: ${rt.jobs.kind}`,
   ];
+  if (bind.reason === 'demo') lines.push('', `  ${DEMO_BIND_NOTICE}`);
   if (demo) {
     mkdirSync(config.DATA_DIR, { recursive: true });
     const file = join(config.DATA_DIR, 'demo.json');

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, char, index, jsonb, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
+import { bigint, check, char, index, integer, jsonb, pgEnum, pgTable, text, unique } from 'drizzle-orm/pg-core';
 import { newId } from '../ids.js';
 import { timestamps } from './columns.js';
 
@@ -47,12 +47,25 @@ export const markets = pgTable(
     currency: char('currency', { length: 3 }).notNull(),
     defaultLocale: text('default_locale').notNull(),
     stage: marketStage('stage').notNull().default('new'),
+    /**
+     * Upper bounds on the commission terms of this market's policy versions, set by admins only;
+     * null: the default for the market's currency (src/payouts/policies/bounds.ts). Amounts are
+     * minor units of `currency`: per signup, and per sale for the flat and minimum amounts.
+     */
+    commissionMaxSignupAmount: bigint('commission_max_signup_amount', { mode: 'number' }),
+    commissionMaxSaleAmount: bigint('commission_max_sale_amount', { mode: 'number' }),
+    /** Basis points of a sale (1000 = 10%). */
+    commissionMaxPercentBps: integer('commission_max_percent_bps'),
     ...timestamps,
   },
   (t) => [
     unique('markets_program_country_uq').on(t.programId, t.country),
     check('markets_country_upper', sql`${t.country} ~ '^[A-Z]{2}$'`),
     check('markets_currency_upper', sql`${t.currency} ~ '^[A-Z]{3}$'`),
+    check(
+      'markets_commission_bounds',
+      sql`coalesce(${t.commissionMaxSignupAmount}, 0) >= 0 and coalesce(${t.commissionMaxSaleAmount}, 0) >= 0 and coalesce(${t.commissionMaxPercentBps}, 0) between 0 and 100000`,
+    ),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { memberOrders, tenants, users } from '../schema/index.js';
 import type { Config } from '../../src/config.js';
@@ -76,8 +76,7 @@ export async function seedDemoIfEmpty(
       const [any] = await tx.db.select({ id: tenants.id }).from(tenants).limit(1);
       if (any) return undefined;
     }
-    const [existing] = await tx.db.select({ id: users.id }).from(users).where(eq(sql`lower(${users.email})`, DEMO_USERS.admin.email));
-    if (existing) return undefined;
+    if (await holdsDemoData(tx.db)) return undefined;
     // The demo log signs with a fixed, public key (DEMO_LOG_KEY_SEED) so the README can print its
     // vkey; installing it is a key rotation, logged like any other.
     await new LogKeys(tx.db, tx.clock, config.TRANSPARENCY_ORIGIN ?? 'trellis.localhost/log', tx.secrets.keyring).rotate(tx, { seed: DEMO_LOG_KEY_SEED });
@@ -85,6 +84,16 @@ export async function seedDemoIfEmpty(
   });
   if (result) deps.logger.info({ programId: result.programId, ms: Date.now() - started }, 'demo data seeded');
   return result;
+}
+
+/**
+ * Whether the database holds the demo: its logins (public passwords) and, with them, the public
+ * log key. Checked on every boot, not only the seeding one, since the demo stays until removed.
+ */
+export async function holdsDemoData(db: Db): Promise<boolean> {
+  const emails = Object.values(DEMO_USERS).map((u) => u.email);
+  const [row] = await db.select({ id: users.id }).from(users).where(inArray(sql`lower(${users.email})`, emails)).limit(1);
+  return row !== undefined;
 }
 
 /** Builds the whole demo through the domain services, inside the caller's transaction. */

@@ -1,11 +1,10 @@
 /**
  * The API reference at /docs. Self-contained (no CDN: Trellis must work offline): it fetches
  * /openapi.json and renders every operation with its access, parameters, body and responses.
+ * Its script and stylesheet are constants, so the page's Content-Security-Policy allows exactly
+ * them by hash (src/api/security-headers.ts): no inline style attributes, no other script.
  */
-export const docsPage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Trellis API reference</title>
-<style>
+export const DOCS_STYLE = `
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1d2430;background:#f7f8fa}
 header{background:#1d3b2a;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}
 main{max-width:980px;margin:0 auto;padding:16px 24px}
@@ -16,10 +15,10 @@ summary{cursor:pointer;padding:8px 12px;display:flex;gap:12px;align-items:baseli
 .get{background:#2f6fdb}.post{background:#1f8a4c}.patch,.put{background:#b7791f}.delete{background:#c53030}
 code,pre{font-family:ui-monospace,monospace;font-size:13px}pre{background:#f1f3f5;padding:8px;overflow:auto;border-radius:4px}
 .body{padding:0 12px 12px}.access{color:#555;font-size:13px}
-</style></head>
-<body><header><h1>Trellis API reference</h1><div>OpenAPI 3.1 document: <a style="color:#cfe" href="/openapi.json">/openapi.json</a></div></header>
-<main id="root"><p>Loading…</p></main>
-<script type="module">
+header a{color:#cfe}
+`;
+
+export const DOCS_SCRIPT = `
 const root = document.getElementById('root');
 const esc = (s) => String(s ?? '').replace(/[&<>"]/g, (ch) => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[ch]));
 try {
@@ -52,4 +51,12 @@ try {
 } catch (err) {
   root.innerHTML = '<p role="alert">Could not load the API document: ' + esc(err.message) + '</p>';
 }
-</script></body></html>`;
+`;
+
+export const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Trellis API reference</title>
+<style>${DOCS_STYLE}</style></head>
+<body><header><h1>Trellis API reference</h1><div>OpenAPI 3.1 document: <a href="/openapi.json">/openapi.json</a></div></header>
+<main id="root"><p>Loading…</p></main>
+<script type="module">${DOCS_SCRIPT}</script></body></html>`;

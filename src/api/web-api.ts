@@ -60,6 +60,7 @@ import type { registerGetLogVkey } from './routes/log/vkey.js';
 import type { registerCreateMarket } from './routes/markets/create.js';
 import type { registerListMarkets } from './routes/markets/list.js';
 import type { registerUpdateMarket } from './routes/markets/update.js';
+import type { registerSetMarketCommissionBounds } from './routes/markets/set-commission-bounds.js';
 import type { registerGetMemberTier } from './routes/member-tier/get.js';
 import type { registerListTierHistory } from './routes/member-tier/list-history.js';
 import type { registerAddMemberTag } from './routes/members/add-tag.js';
@@ -191,6 +192,7 @@ type WebRoutes =
   | typeof registerCreateMarket
   | typeof registerListMarkets
   | typeof registerUpdateMarket
+  | typeof registerSetMarketCommissionBounds
   | typeof registerGetMemberTier
   | typeof registerListTierHistory
   | typeof registerAddMemberTag

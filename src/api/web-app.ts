@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from './env.js';
+import { dashboardSecurityHeaders } from './security-headers.js';
 
 /** Where `npm run build` puts the dashboards (web/vite.config.ts). */
 export const WEB_DIST = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -29,7 +30,8 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 
 /**
  * Serves the web app: hashed assets from web/dist/assets (cached for a year: a new build has new
- * names) and index.html for the app's routes (never cached, so a deploy shows at once).
+ * names) and index.html for the app's routes (never cached, so a deploy shows at once), under
+ * the dashboards' Content-Security-Policy.
  */
 export function registerWebApp(app: OpenAPIHono<AppEnv>, dist = WEB_DIST): void {
   const assets = join(dist, 'assets');
@@ -51,12 +53,10 @@ export function registerWebApp(app: OpenAPIHono<AppEnv>, dist = WEB_DIST): void 
     if (!current) index = undefined;
     else if (index?.mtimeMs !== current.mtimeMs) index = { html: await readFile(indexFile, 'utf8'), mtimeMs: current.mtimeMs };
     c.header('cache-control', 'no-cache');
-    c.header('x-content-type-options', 'nosniff');
-    c.header('referrer-policy', 'same-origin');
     return index === undefined ? c.html(NOT_BUILT, 503) : c.html(index.html);
   };
   for (const path of APP_PATHS) {
-    app.get(path, page);
-    if (path !== '/') app.get(`${path}/*`, page);
+    app.get(path, dashboardSecurityHeaders, page);
+    if (path !== '/') app.get(`${path}/*`, dashboardSecurityHeaders, page);
   }
 }

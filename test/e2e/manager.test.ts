@@ -45,6 +45,12 @@ describe("the regional manager's console", () => {
     await page.getByRole('button', { name: 'Preview on the last 30 days' }).click();
     await page.getByText('Enter an amount, e.g. 12.50.').waitFor();
 
+    // The market's bounds are shown, and an amount above them is refused by the server, in money.
+    expect(await page.getByTestId('policy-bounds').textContent()).toContain('at most R$1,000.00 per signup, 50% of a sale');
+    await amount.fill('1000.01');
+    await page.getByRole('button', { name: 'Preview on the last 30 days' }).click();
+    await page.getByText("At most R$1,000.00: the market's bound, which an administrator may raise.").waitFor();
+
     await amount.fill('20');
     await page.getByLabel('Reason for the change').fill('Launch push for the holidays');
     await page.getByRole('button', { name: 'Preview on the last 30 days' }).click();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elementsWiderThan, saveScreenshot, settle, submitLogin } from './helpers/browser.js';
+import { cspViolations, elementsWiderThan, saveScreenshot, settle, submitLogin } from './helpers/browser.js';
 import type { DemoRole } from './helpers/server.js';
 import { e2eSession } from './helpers/session.js';
 
@@ -18,6 +18,10 @@ describe('the web app shell', () => {
     await page.getByRole('img', { name: /\S/ }).and(page.getByTestId('chart')).first().waitFor();
     await settle(page);
     await saveScreenshot(page, `${role}-dashboard`);
+    // The dashboard ran whole under its Content-Security-Policy (the server sends one).
+    const response = await page.request.get(page.url());
+    expect(response.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(cspViolations(page)).toEqual([]);
   });
 
   it('sends a visitor without a session from /affiliate to /login', async () => {

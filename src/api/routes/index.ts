@@ -22,6 +22,7 @@ import { registerRotateKeys } from './auth/rotate-keys.js';
 import { registerCreateMarket } from './markets/create.js';
 import { registerListMarkets } from './markets/list.js';
 import { registerUpdateMarket } from './markets/update.js';
+import { registerSetMarketCommissionBounds } from './markets/set-commission-bounds.js';
 import { registerCreateProgram } from './programs/create.js';
 import { registerGetProgram } from './programs/get.js';
 import { registerListPrograms } from './programs/list.js';
@@ -147,6 +148,7 @@ export function registerRoutes(app: OpenAPIHono<AppEnv>): void {
   registerListMarkets(app);
   registerCreateMarket(app);
   registerUpdateMarket(app);
+  registerSetMarketCommissionBounds(app);
   registerListApiKeys(app);
   registerCreateApiKey(app);
   registerRevokeApiKey(app);

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql, type Column, type SQL } from 'drizzle-orm';
 import { members, programs } from '../../../db/schema/index.js';
 import { queryRows } from '../../../db/client.js';
 import type { ServiceContext } from '../../context.js';
@@ -65,6 +65,39 @@ export async function loadMemberInScope(ctx: ServiceContext, programId: string, 
   const { program, member } = row;
   if (!member || !memberVisibleTo(ctx.actor, member, program)) throw new NotFoundError('Member', memberId);
   return { program, member };
+}
+
+/**
+ * A member the actor names by id in a request body or query (a referrer, a link owner, a partner
+ * to filter by), under the same rules as reading that member (memberVisibleTo): undefined when it
+ * does not exist and when it lies outside the actor's scope, so callers cannot answer the two
+ * differently and a field probes no more than a path would. Every service resolves such ids here.
+ */
+export async function findNamedMember(ctx: ServiceContext, program: Pick<Program, 'id' | 'tenantId'>, memberId: string): Promise<Member | undefined> {
+  const [member] = await ctx.db
+    .select()
+    .from(members)
+    .where(and(eq(members.id, memberId), eq(members.programId, program.id)));
+  return member && memberVisibleTo(ctx.actor, member, program) ? member : undefined;
+}
+
+/** findNamedMember for a member the request cannot do without: not found (404) otherwise, like a path id. */
+export async function loadNamedMember(ctx: ServiceContext, program: Pick<Program, 'id' | 'tenantId'>, memberId: string): Promise<Member> {
+  const member = await findNamedMember(ctx, program, memberId);
+  if (!member) throw new NotFoundError('Member', memberId);
+  return member;
+}
+
+/**
+ * A list filter on a column holding member ids: matches nothing when the actor may not name that
+ * member, exactly as for an id that does not exist. Actors who may name every member of the
+ * program need no lookup: equality with a missing id already matches nothing.
+ */
+export async function namedMemberFilter(ctx: ServiceContext, program: Pick<Program, 'id' | 'tenantId'>, column: Column, memberId: string | undefined): Promise<SQL | undefined> {
+  if (memberId === undefined) return undefined;
+  const seesWholeProgram = ctx.actor.kind !== 'user' || ctx.actor.role === 'admin';
+  if (!seesWholeProgram && !(await findNamedMember(ctx, program, memberId))) return sql`false`;
+  return eq(column, memberId);
 }
 
 /** What a ledger write needs of its program and member: the columns the scope rules and the points settings read. */

@@ -7,7 +7,7 @@ import { ConflictError, ForbiddenError, ValidationError, type FieldIssue } from 
 import type { Actor } from '../auth/actor.js';
 import { enqueueTierEvaluation } from '../tiers/enqueue.js';
 import { recordAudit } from '../audit.js';
-import { assertCountryInScope, assertStaff, loadMemberInScope, loadProgramInScope, type Member, type Program } from '../auth/scope.js';
+import { assertCountryInScope, assertStaff, findNamedMember, loadMemberInScope, loadProgramInScope, type Member, type Program } from '../auth/scope.js';
 import { mergeCustomFields, validateCustomFields } from './custom-fields.js';
 import { loadCustomFieldDefinitions } from './definitions.js';
 import { normalizeEmail, type MemberCreateInput, type MemberUpdateInput } from './member-input.js';
@@ -51,11 +51,17 @@ function translateUniqueViolation(err: unknown): never {
   throw err;
 }
 
-async function assertReferrer(db: Db, programId: string, referrerId: string | null | undefined, selfId?: string): Promise<void> {
+/**
+ * The referrer must be a member the caller may name: a regional manager only one in their
+ * countries. One outside them is refused exactly like one that does not exist, or the answer
+ * would tell the manager which ids exist elsewhere.
+ */
+async function assertReferrer(ctx: ServiceContext, program: Program, referrerId: string | null | undefined, selfId?: string): Promise<void> {
   if (!referrerId) return;
   if (referrerId === selfId) throw new ValidationError([{ field: 'referredByMemberId', reason: 'a member cannot refer themselves' }]);
-  const [row] = await db.select({ id: members.id }).from(members).where(and(eq(members.id, referrerId), eq(members.programId, programId)));
-  if (!row) throw new ValidationError([{ field: 'referredByMemberId', reason: 'is not a member of this program' }]);
+  if (!(await findNamedMember(ctx, program, referrerId))) {
+    throw new ValidationError([{ field: 'referredByMemberId', reason: 'is not a member of this program that you can see' }]);
+  }
 }
 
 function throwIfIssues(issues: FieldIssue[]): void {
@@ -74,7 +80,7 @@ export async function insertMember(tx: ServiceContext, program: Program, input: 
   throwIfIssues(customFields.issues);
   const emailNormalized = input.email ? normalizeEmail(input.email) : null;
   await assertUnique(tx.db, program.id, { emailNormalized, externalId: input.externalId });
-  await assertReferrer(tx.db, program.id, input.referredByMemberId);
+  await assertReferrer(tx, program, input.referredByMemberId);
   let row: Member;
   try {
     [row] = (await tx.db
@@ -150,7 +156,7 @@ export async function updateMember(ctx: ServiceContext, programId: string, membe
       before.id,
     );
     if (changes.referredByMemberId !== undefined && changes.referredByMemberId !== before.referredByMemberId) {
-      await assertReferrer(tx.db, program.id, changes.referredByMemberId, before.id);
+      await assertReferrer(tx, program, changes.referredByMemberId, before.id);
     }
 
     let after = before;

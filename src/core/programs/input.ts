@@ -32,6 +32,17 @@ export const MarketUpdateInputSchema = z
   })
   .openapi('MarketUpdateInput');
 
+const BoundAmount = z.number().int().min(0).max(1_000_000_000_000).nullable().optional();
+
+/** An admin's bounds on a market's commission terms (src/payouts/policies/bounds.ts); null or left out: the currency's default. */
+export const CommissionBoundsInputSchema = z
+  .strictObject({
+    maxSignupAmount: BoundAmount.openapi({ description: 'Minor units of the market currency: the most one signup may pay.', example: 200_000 }),
+    maxSaleAmount: BoundAmount.openapi({ description: 'Minor units of the market currency: the most the flat part, and the minimum, of one sale may be.' }),
+    maxPercentBps: z.number().int().min(0).max(100_000).nullable().optional().openapi({ description: 'Basis points of a sale: the largest share a policy may pay (5000 = 50%).' }),
+  })
+  .openapi('CommissionBoundsInput');
+
 export const ProgramCreateInputSchema = z
   .strictObject({
     name: NameSchema,
@@ -55,3 +66,4 @@ export type ProgramCreateInput = z.input<typeof ProgramCreateInputSchema>;
 export type ProgramUpdateInput = z.input<typeof ProgramUpdateInputSchema>;
 export type MarketCreateInput = z.input<typeof MarketCreateInputSchema>;
 export type MarketUpdateInput = z.input<typeof MarketUpdateInputSchema>;
+export type CommissionBoundsInput = z.input<typeof CommissionBoundsInputSchema>;

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { commissions, programs } from '../../../db/schema/index.js';
 import type { ServiceContext } from '../../context.js';
 import type { Actor } from '../../core/auth/actor.js';
-import { loadProgramInScope, programVisibleTo } from '../../core/auth/scope.js';
+import { loadProgramInScope, namedMemberFilter, programVisibleTo } from '../../core/auth/scope.js';
 import { idPaging, pageLimit, toPage, type Page } from '../../core/pagination.js';
 import { parseInput } from '../../core/validation.js';
 import { NotFoundError } from '../../errors.js';
@@ -65,7 +65,7 @@ export async function listCommissions(ctx: ServiceContext, programId: string, ra
   const conditions: (SQL | undefined)[] = [eq(commissions.programId, program.id), commissionScopeCondition(ctx.actor), paging.after];
   if (query.status) conditions.push(eq(commissions.status, query.status));
   if (query.kind) conditions.push(eq(commissions.kind, query.kind));
-  if (query.partnerMemberId) conditions.push(eq(commissions.partnerMemberId, query.partnerMemberId));
+  conditions.push(await namedMemberFilter(ctx, program, commissions.partnerMemberId, query.partnerMemberId));
   if (query.conversionId) conditions.push(eq(commissions.conversionId, query.conversionId));
   if (query.country) conditions.push(eq(commissions.country, query.country));
   const rows = await ctx.db

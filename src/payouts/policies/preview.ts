@@ -6,7 +6,7 @@ import { parseInput } from '../../core/validation.js';
 import { linkSettingsOf } from '../../tracking/links/settings.js';
 import { commissionFor, refundReversal } from '../commission-math.js';
 import { FxBook, FxRateMissing } from '../fx.js';
-import { resolvePolicyMarket } from './service.js';
+import { assertWithinBounds, resolvePolicyMarket } from './service.js';
 import { completeTerms, PolicyTermsInputSchema, type PolicyTermsInput } from './terms.js';
 
 /**
@@ -81,6 +81,8 @@ export async function previewCommissionPolicy(ctx: ServiceContext, programId: st
   const input = parseInput(PolicyTermsInputSchema, raw);
   const { program, country } = target;
   const terms = completeTerms(input, { currency: target.currency, attributionWindowDays: linkSettingsOf(program).attributionWindowDays });
+  // Terms that could not be saved are not priced either: the editor hears of the bound at once.
+  await assertWithinBounds(ctx, target, terms);
   const payoutCurrency = program.payoutCurrency;
   const to = ctx.clock();
   const from = new Date(to.getTime() - PREVIEW_DAYS * DAY_MS);

@@ -13,6 +13,8 @@ import { policyVersionEntry } from '../../transparency/entries/policy.js';
 import { completeTerms, countryOfMarket, marketOfCountry, PolicyMarketSchema, PolicyTermsInputSchema, sameTerms, type PolicyTermsInput } from './terms.js';
 import { toPolicyVersionView, type PolicyVersionView, type PolicyView } from './views.js';
 import type { PolicyVersionRow } from './in-force.js';
+import { boundIssues, commissionBoundsOf, defaultCommissionBounds, type BoundedTerms, type CommissionBounds } from './bounds.js';
+import { fxRateAt } from '../fx.js';
 
 /**
  * Commission policies per market (issue 4). Regional managers set the terms of the countries in
@@ -27,6 +29,8 @@ export interface PolicyMarket {
   country: string | null;
   /** The currency amounts default to: the market's, or the payout currency for `default`. */
   currency: string;
+  /** What a version may pay at most, in `currency`: the market's bounds, or the currency's defaults for `default`. */
+  bounds: CommissionBounds;
 }
 
 /**
@@ -41,15 +45,30 @@ export async function resolvePolicyMarket(ctx: ServiceContext, programId: string
   const country = countryOfMarket(market);
   if (country === null) {
     if (purpose === 'change') assertTenantAdmin(ctx.actor, program.tenantId);
-    return { program, market, country, currency: program.payoutCurrency };
+    return { program, market, country, currency: program.payoutCurrency, bounds: defaultCommissionBounds(program.payoutCurrency) };
   }
   assertCountryInScope(ctx.actor, country);
   const [row] = await ctx.db
-    .select({ currency: markets.currency })
+    .select({
+      currency: markets.currency,
+      commissionMaxSignupAmount: markets.commissionMaxSignupAmount,
+      commissionMaxSaleAmount: markets.commissionMaxSaleAmount,
+      commissionMaxPercentBps: markets.commissionMaxPercentBps,
+    })
     .from(markets)
     .where(and(eq(markets.programId, program.id), eq(markets.country, country)));
   if (!row) throw new NotFoundError('Market', country);
-  return { program, market, country, currency: row.currency };
+  return { program, market, country, currency: row.currency, bounds: commissionBoundsOf(row) };
+}
+
+/**
+ * Refuses terms that pay more than the market's bounds: 400 naming each field (`too_big` with the
+ * limit). Terms in another currency than the market's are compared at the tenant's rate of now.
+ */
+export async function assertWithinBounds(ctx: ServiceContext, target: PolicyMarket, terms: BoundedTerms): Promise<void> {
+  const quote = terms.currency === target.currency ? null : await fxRateAt(ctx.db, target.program.tenantId, target.currency, terms.currency, ctx.clock());
+  const issues = boundIssues(terms, target.bounds, target.currency, quote?.rate ?? null);
+  if (issues.length) throw new ValidationError(issues);
 }
 
 const policyOf = (programId: string, country: string | null) =>
@@ -66,6 +85,7 @@ export async function setCommissionPolicy(ctx: ServiceContext, programId: string
     const input = parseInput(PolicyTermsInputSchema, raw);
     const { program, country } = target;
     const terms = completeTerms(input, { currency: target.currency, attributionWindowDays: linkSettingsOf(program).attributionWindowDays });
+    await assertWithinBounds(tx, target, terms);
 
     // One policy row per market, locked so concurrent changes number their versions in turn.
     await tx.db.insert(commissionPolicies).values({ programId: program.id, country }).onConflictDoNothing();

@@ -21,7 +21,8 @@ export interface StatementPageOptions {
 }
 
 
-const STYLE = `
+/** The statement's one stylesheet; the page's Content-Security-Policy allows exactly it (by hash). */
+export const STATEMENT_STYLE = `
   body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111; margin: 2rem; }
   h1 { font-size: 1.5rem; margin: 0 0 1rem; }
   h2 { font-size: 1.1rem; margin: 2rem 0 .5rem; }
@@ -142,7 +143,7 @@ class Page {
     return (
       `<!doctype html>\n<html lang="${escapeHtml(t.lang)}"><head><meta charset="utf-8">` +
       `<meta name="viewport" content="width=device-width, initial-scale=1">` +
-      `<title>${escapeHtml(`${t.title} · ${s.program.name} · ${s.payout.id}`)}</title><style>${STYLE}</style></head>` +
+      `<title>${escapeHtml(`${t.title} · ${s.program.name} · ${s.payout.id}`)}</title><style>${STATEMENT_STYLE}</style></head>` +
       `<body><main><h1>${escapeHtml(t.title)}</h1>${this.header()}${this.table()}${mismatch}${this.footer()}</main></body></html>\n`
     );
   }

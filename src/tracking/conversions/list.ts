@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { conversions, programs } from '../../../db/schema/index.js';
 import type { ServiceContext } from '../../context.js';
 import type { Actor } from '../../core/auth/actor.js';
-import { loadProgramInScope, programVisibleTo } from '../../core/auth/scope.js';
+import { loadProgramInScope, namedMemberFilter, programVisibleTo } from '../../core/auth/scope.js';
 import { pageLimit, toPage, type Page } from '../../core/pagination.js';
 import { parseInput } from '../../core/validation.js';
 import { NotFoundError } from '../../errors.js';
@@ -50,7 +50,7 @@ export async function listConversions(ctx: ServiceContext, programId: string, ra
   if (cursor !== undefined) conditions.push(gt(conversions.id, cursor));
   if (query.kind) conditions.push(eq(conversions.kind, query.kind));
   if (query.status) conditions.push(eq(conversions.status, query.status));
-  if (query.partnerMemberId) conditions.push(eq(conversions.partnerMemberId, query.partnerMemberId));
+  conditions.push(await namedMemberFilter(ctx, program, conversions.partnerMemberId, query.partnerMemberId));
   if (query.country) conditions.push(eq(conversions.marketCountry, query.country));
   // Unprocessed conversions have no method yet, so no method filter lists them.
   if (query.method) conditions.push(eq(conversions.attributionMethod, query.method));

@@ -21,7 +21,7 @@ export function renderInviteLanding(invite: InviteLanding, t: Translate, locale:
   const href = `/r/${encodeURIComponent(invite.slug)}`;
   return (
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>` +
+    `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${INVITE_PAGE_STYLE}</style></head><body><main>` +
     `<p class="program">${escapeHtml(invite.programName)}</p>` +
     `<h1>${escapeHtml(title)}</h1>` +
     `<p class="lead">${escapeHtml(t('invite:lead', { name, program: invite.programName }))}</p>` +
@@ -37,12 +37,13 @@ export function renderInviteNotFound(t: Translate, locale: Locale): string {
   const title = t('invite:notFound.title');
   return (
     `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>` +
+    `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${INVITE_PAGE_STYLE}</style></head><body><main>` +
     `<h1>${escapeHtml(title)}</h1><p class="lead">${escapeHtml(t('invite:notFound.message'))}</p></main></body></html>`
   );
 }
 
-const STYLE =
+/** The invite pages' one stylesheet; their Content-Security-Policy allows exactly it (by hash). */
+export const INVITE_PAGE_STYLE =
   'body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Hiragino Sans",sans-serif;background:#f5f6f8;color:#1d2129}' +
   'main{max-width:30rem;margin:10vh auto;padding:2rem 1.5rem;background:#fff;border:1px solid #dde1e7;border-radius:14px}' +
   '.program{color:#5d6472;margin:0 0 .5rem;font-weight:600}h1{font-size:1.6rem;margin:0 0 1rem}.lead{font-size:1.05rem;line-height:1.5}' +

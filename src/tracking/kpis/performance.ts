@@ -1,14 +1,14 @@
 import { z } from '@hono/zod-openapi';
 import { sql } from 'drizzle-orm';
 import { withTransaction, type ServiceContext } from '../../context.js';
-import { loadProgramInScope } from '../../core/auth/scope.js';
+import { loadNamedMember, loadProgramInScope } from '../../core/auth/scope.js';
 import { parseInput } from '../../core/validation.js';
 import { ForbiddenError } from '../../errors.js';
 import { ratio, type KpiFrame } from './frame.js';
 import { COMMISSION_STATUSES, type CommissionStatusName } from './money.js';
 import { clicksBy, commissionsBy, conversionsBy, linkLabels, type ClickRow, type CommissionRow, type ConversionRow } from './performance-queries.js';
 import { kpiPeriod, KpiQuerySchema } from './query.js';
-import { assertPartnerInProgram, kpiScope } from './scope.js';
+import { kpiScope } from './scope.js';
 
 /**
  * One affiliate's performance over a period, shaped for their dashboard: a point per day (clicks,
@@ -76,8 +76,8 @@ export async function getAffiliatePerformance(ctx: ServiceContext, programId: st
   // Merchant servers have their own reporting; this is a dashboard read.
   if (ctx.actor.kind === 'api_key') throw new ForbiddenError('Affiliate performance is read by people, not API keys.');
   const scope = kpiScope(ctx.actor, { partnerMemberId: memberId });
-  const ownNumbers = ctx.actor.kind === 'user' && (ctx.actor.role === 'affiliate' || ctx.actor.role === 'member');
-  if (!ownNumbers) await assertPartnerInProgram(ctx, program, memberId);
+  // The affiliate in the path is read like their record: outside a manager's countries it is not found.
+  await loadNamedMember(ctx, program, memberId);
   const f: KpiFrame = { program, period, scope, now: ctx.clock() };
 
   const snapshotOwned = !ctx.afterCommit;

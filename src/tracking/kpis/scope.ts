@@ -1,8 +1,6 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { members } from '../../../db/schema/index.js';
-import type { ServiceContext } from '../../context.js';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../core/auth/actor.js';
-import { assertCountryInScope, type Program } from '../../core/auth/scope.js';
+import { assertCountryInScope } from '../../core/auth/scope.js';
 import { NotFoundError } from '../../errors.js';
 
 /**
@@ -18,7 +16,8 @@ export interface KpiScope {
  * The scope from the actor and the filters asked for:
  * - admins (and jobs) see the whole program, narrowed by the filters;
  * - regional managers see their countries; naming another country is refused (403 out_of_scope),
- *   since the list of countries is no secret, unlike ids;
+ *   since the list of countries is no secret, unlike ids; a partner they name must be a member
+ *   they may see (the services check it with loadNamedMember, 404 otherwise, as for no such id);
  * - affiliates and members see their own partner numbers; naming another partner is a not-found,
  *   like every scope miss on an id.
  */
@@ -36,19 +35,6 @@ export function kpiScope(actor: Actor, filters: { country?: string | undefined; 
       if (filters.partnerMemberId && filters.partnerMemberId !== actor.memberId) throw new NotFoundError('Member', filters.partnerMemberId);
       return { countries: explicit, partnerMemberId: actor.memberId };
   }
-}
-
-/**
- * A partner named by staff must be a member of the program (404 otherwise, rather than zeros that
- * look like a quiet partner). Regional managers may name a partner from outside their countries:
- * they still see only that partner's numbers in their markets.
- */
-export async function assertPartnerInProgram(ctx: ServiceContext, program: Pick<Program, 'id'>, partnerMemberId: string): Promise<void> {
-  const [found] = await ctx.db
-    .select({ id: members.id })
-    .from(members)
-    .where(and(eq(members.id, partnerMemberId), eq(members.programId, program.id)));
-  if (!found) throw new NotFoundError('Member', partnerMemberId);
 }
 
 /** `column` is one of the scope's countries (always true without a country scope). */

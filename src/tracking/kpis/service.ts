@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { withTransaction, type ServiceContext } from '../../context.js';
-import { loadProgramInScope } from '../../core/auth/scope.js';
+import { loadNamedMember, loadProgramInScope } from '../../core/auth/scope.js';
 import { parseInput } from '../../core/validation.js';
 import { ratio, type KpiFrame } from './frame.js';
 import { churnFigures, activationFigures, repurchaseFigures } from './members.js';
 import { commissionFigures, revenueFigures, type CommissionBucket, type CommissionStatusName, type UnconvertedAmount } from './money.js';
 import { kpiPeriod, KpiQuerySchema, type KpiQuery } from './query.js';
-import { assertPartnerInProgram, kpiScope } from './scope.js';
+import { kpiScope } from './scope.js';
 import { clickFigures, conversionFigures } from './traffic.js';
 
 /** The KPIs of one program over a period (definitions: docs/kpis.md). Money in minor units of `currency`. */
@@ -75,7 +75,7 @@ export async function getProgramKpis(ctx: ServiceContext, programId: string, raw
   const program = await loadProgramInScope(ctx, programId);
   const scope = kpiScope(ctx.actor, query);
   const ownNumbers = ctx.actor.kind === 'user' && (ctx.actor.role === 'affiliate' || ctx.actor.role === 'member');
-  if (scope.partnerMemberId !== null && !ownNumbers) await assertPartnerInProgram(ctx, program, scope.partnerMemberId);
+  if (scope.partnerMemberId !== null && !ownNumbers) await loadNamedMember(ctx, program, scope.partnerMemberId);
 
   const f: KpiFrame = { program, period, scope, now: ctx.clock() };
   const snapshotOwned = !ctx.afterCommit;

@@ -13,6 +13,13 @@ import type { LinkRow } from './views.js';
  * so link ids cannot be probed. `forUpdate` locks the link row for a change.
  */
 export async function loadLinkInScope(ctx: ServiceContext, linkId: string, opts: { forUpdate?: boolean } = {}): Promise<{ link: LinkRow; program: Program }> {
+  const found = await findLinkInScope(ctx, linkId, opts);
+  if (!found) throw new NotFoundError('Link', linkId);
+  return found;
+}
+
+/** loadLinkInScope's lookup: undefined both when the link does not exist and when the actor may not see it. */
+export async function findLinkInScope(ctx: ServiceContext, linkId: string, opts: { forUpdate?: boolean } = {}): Promise<{ link: LinkRow; program: Program } | undefined> {
   const query = ctx.db
     .select({ link: links, program: programs, owner: { id: members.id, programId: members.programId, country: members.country } })
     .from(links)
@@ -20,7 +27,7 @@ export async function loadLinkInScope(ctx: ServiceContext, linkId: string, opts:
     .innerJoin(members, eq(members.id, links.ownerMemberId))
     .where(eq(links.id, linkId));
   const [row] = opts.forUpdate ? await query.for('update', { of: links }) : await query;
-  if (!row || !programVisibleTo(ctx.actor, row.program) || !memberVisibleTo(ctx.actor, row.owner, row.program)) throw new NotFoundError('Link', linkId);
+  if (!row || !programVisibleTo(ctx.actor, row.program) || !memberVisibleTo(ctx.actor, row.owner, row.program)) return undefined;
   return { link: row.link, program: row.program };
 }
 

@@ -4,7 +4,7 @@ export type LinkRow = typeof links.$inferSelect;
 
 /**
  * `https://<domain>/r/<slug>` for a link on its program's own domain; otherwise on the instance's
- * shared host, `baseUrl` (PUBLIC_URL or the request's origin; '' gives a relative URL).
+ * shared host, `baseUrl` (PUBLIC_URL; '' gives a relative URL).
  */
 export function shortUrlOf(link: Pick<LinkRow, 'domain' | 'slug'>, baseUrl: string): string {
   const base = link.domain ? `https://${link.domain}` : baseUrl.replace(/\/+$/, '');

@@ -3,6 +3,7 @@ import { matchAcceptLanguage } from '../../i18n/negotiate.js';
 import { translator } from '../../i18n/translate.js';
 import type { RedirectAnswer } from './handler.js';
 import { escapeHtml } from '../../html-escape.js';
+import { serverPageHeaders } from '../../html-page-policy.js';
 
 /** The wire form of a redirect answer, shared by the Hono route and the node:http fast path. */
 export interface RenderedAnswer {
@@ -27,10 +28,16 @@ const PROBLEMS: Record<404 | 429 | 503, Problem> = {
 };
 
 
+const STYLE = 'body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}';
+
 const page = (lang: Locale, title: string, message: string) =>
   `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${escapeHtml(title)}</title>` +
-  `<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:15vh auto;padding:0 1rem;color:#222}</style></head>` +
+  `<style>${STYLE}</style></head>` +
   `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`;
+
+// Computed once, like the pages: the problem pages' policy allows nothing but their stylesheet.
+const PAGE_HEADERS = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex', ...serverPageHeaders(STYLE) } as const;
+const ENVELOPE_HEADERS = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex', 'x-content-type-options': 'nosniff', 'content-type': 'application/json' } as const;
 
 type Pages = Record<404 | 429 | 503, string>;
 let pages: Map<Locale, Pages> | undefined;
@@ -62,15 +69,11 @@ export function renderAnswer(answer: RedirectAnswer, accept: string | undefined,
     return { status: 302, headers, body: '' };
   }
   const problem = PROBLEMS[answer.status];
-  const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-robots-tag': 'noindex' };
-  if (answer.status !== 404) headers['retry-after'] = String(answer.retryAfterSeconds);
+  const retryAfter = answer.status === 404 ? undefined : { 'retry-after': String(answer.retryAfterSeconds) };
   if (accept?.includes('text/html')) {
     const lang = matchAcceptLanguage(acceptLanguage) ?? 'en';
-    headers['content-type'] = 'text/html; charset=utf-8';
-    headers['content-language'] = lang;
-    headers.vary = 'Accept, Accept-Language';
+    const headers = { ...PAGE_HEADERS, ...retryAfter, 'content-type': 'text/html; charset=utf-8', 'content-language': lang, vary: 'Accept, Accept-Language' };
     return { status: answer.status, headers, body: problemPages().get(lang)![answer.status] };
   }
-  headers['content-type'] = 'application/json';
-  return { status: answer.status, headers, body: JSON.stringify({ error: { code: problem.code, message: problem.message, requestId } }) };
+  return { status: answer.status, headers: { ...ENVELOPE_HEADERS, ...retryAfter }, body: JSON.stringify({ error: { code: problem.code, message: problem.message, requestId } }) };
 }

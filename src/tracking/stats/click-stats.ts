@@ -3,9 +3,10 @@ import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-or
 import { clickDailyRollups as r } from '../../../db/schema/index.js';
 import type { ServiceContext } from '../../context.js';
 import type { Actor } from '../../core/auth/actor.js';
-import { loadProgramInScope } from '../../core/auth/scope.js';
+import { loadProgramInScope, namedMemberFilter } from '../../core/auth/scope.js';
 import { isIsoDate } from '../../core/members/custom-fields.js';
 import { parseInput } from '../../core/validation.js';
+import { findLinkInScope } from '../links/store.js';
 
 /** Dashboard click statistics, read from the daily rollups the click flush keeps up to date. */
 
@@ -93,6 +94,14 @@ const KEYS: Record<ClickStatsGroup, SQL<string>> = {
   owner: sql<string>`${r.ownerMemberId}`,
 };
 
+/**
+ * Managers see the clicks in their markets on any link, but may name only links of owners in
+ * their countries: any other link id matches nothing, exactly like one that does not exist.
+ */
+async function namedLinkFilter(ctx: ServiceContext, linkId: string): Promise<SQL> {
+  return (await findLinkInScope(ctx, linkId)) ? eq(r.linkId, linkId) : sql`false`;
+}
+
 const ZERO: ClickCounts = { clicks: 0, uniqueClicks: 0, duplicateClicks: 0, botClicks: 0 };
 
 export async function getClickStats(ctx: ServiceContext, programId: string, raw: ClickStatsQuery): Promise<ClickStats> {
@@ -104,8 +113,8 @@ export async function getClickStats(ctx: ServiceContext, programId: string, raw:
     gte(r.day, from),
     lte(r.day, to),
     statsScopeCondition(ctx.actor),
-    query.linkId ? eq(r.linkId, query.linkId) : undefined,
-    query.ownerMemberId ? eq(r.ownerMemberId, query.ownerMemberId) : undefined,
+    query.linkId ? await namedLinkFilter(ctx, query.linkId) : undefined,
+    await namedMemberFilter(ctx, program, r.ownerMemberId, query.ownerMemberId),
     query.country ? eq(r.country, query.country) : undefined,
   );
   const key = KEYS[query.groupBy];

@@ -41,7 +41,14 @@ export async function launchBrowser(): Promise<Browser> {
 interface PageDiagnostics {
   consoleErrors: string[];
   pageErrors: Error[];
+  /** What the Content-Security-Policy blocked, from any frame of the page. */
+  cspViolations: string[];
 }
+
+// Chromium logs every block ("Refused to ... because it violates the following Content Security
+// Policy directive"); the page's securitypolicyviolation events are logged too, under this prefix.
+const CSP_VIOLATION = 'CSP violation:';
+const isCspViolation = (text: string) => text.startsWith(CSP_VIOLATION) || text.includes('Content Security Policy');
 const diagnostics = new WeakMap<Page, PageDiagnostics>();
 
 /**
@@ -54,10 +61,14 @@ export async function newPage(browser: Browser, opts: { locale?: string; viewpor
   // Generous: the suites share the machine with the server under test and the other test files.
   context.setDefaultTimeout(45_000);
   context.setDefaultNavigationTimeout(60_000);
+  await context.addInitScript((prefix) => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`${prefix} ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} in ${e.documentURI}`));
+  }, CSP_VIOLATION);
   const page = await context.newPage();
-  const diag: PageDiagnostics = { consoleErrors: [], pageErrors: [] };
+  const diag: PageDiagnostics = { consoleErrors: [], pageErrors: [], cspViolations: [] };
   diagnostics.set(page, diag);
   page.on('console', (msg) => {
+    if (isCspViolation(msg.text())) diag.cspViolations.push(msg.text());
     if (msg.type() !== 'error') return;
     const at = msg.location();
     diag.consoleErrors.push(at.url ? `${msg.text()} (${at.url}:${at.lineNumber})` : msg.text());
@@ -77,8 +88,15 @@ export async function newPage(browser: Browser, opts: { locale?: string; viewpor
       const list = diag.pageErrors.map((e) => `  ${e.stack ?? e.message}`).join('\n');
       throw new Error(`uncaught error(s) in the page:\n${list}`);
     }
+    // Whatever a test did, nothing it loaded may have been blocked by the policy.
+    if (diag.cspViolations.length > 0) throw new Error(`Content-Security-Policy violation(s):\n  ${diag.cspViolations.join('\n  ')}`);
   });
   return page;
+}
+
+/** The Content-Security-Policy violations reported in the page so far, in any of its frames (see newPage). */
+export function cspViolations(page: Page): string[] {
+  return [...(diagnostics.get(page)?.cspViolations ?? [])];
 }
 
 /** The console errors a page logged so far (see newPage). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,13 +12,15 @@ import {
   payoutRuns,
   payouts,
   memberTags,
+  members,
+  notifications,
   pointsEntries,
   promoCodes,
   tiers,
 } from '../../../db/schema/index.js';
 import { PRINCIPALS, type Principal } from '../../../src/core/auth/actor.js';
 import { ACCESS_EXTENSION } from '../../../src/api/openapi.js';
-import { createCommission, createConversion, createLink, createWorld, type World } from '../../helpers/factories.js';
+import { createAffiliate, createCommission, createConversion, createLink, createWorld, TEST_PASSWORD, type World } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
 
 /**
@@ -279,5 +282,242 @@ describe('authorization matrix', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+});
+
+/**
+ * Scope through ids named in bodies and queries (issue 16): an id the caller may not name must be
+ * answered exactly like an id that does not exist, or the answer tells them which ids exist in
+ * other countries, members or tenants. Driven by the OpenAPI document: every id-like property of
+ * a request body or query is tried as every principal the operation lists.
+ */
+describe('ids named in bodies and queries', () => {
+  /** Id-like names: `...Id`, `...Ids`, `ids`, and `country` (a regional manager's scope). */
+  const ID_LIKE = /(Id|Ids)$|^ids$|^country$/;
+  /** Id-like names that reference nothing the caller could be refused. */
+  const NOT_NAMED_IDS: Record<string, string> = {
+    // The merchant's own identifiers, unique within its program: nothing of anyone else's.
+    externalId: "the merchant's own id",
+    refundId: "the merchant's idempotency key",
+    // Evidence relayed from a visitor: attribution ignores clicks of other programs, and the 202 never depends on it.
+    clickId: 'evidence, not a reference',
+  };
+
+  type Kind = 'member' | 'link' | 'conversion' | 'tier' | 'payoutRun' | 'program' | 'notification' | 'country';
+  const KIND_OF: Record<string, Kind> = {
+    memberId: 'member',
+    referredByMemberId: 'member',
+    ownerMemberId: 'member',
+    partnerMemberId: 'member',
+    linkId: 'link',
+    conversionId: 'conversion',
+    tierId: 'tier',
+    runId: 'payoutRun',
+    programId: 'program',
+    ids: 'notification',
+    country: 'country',
+  };
+
+  /**
+   * For operations with an id-like body property: a body that is valid but for that property, so
+   * the request reaches the lookup. `field` is the property's dotted path.
+   */
+  const BODIES: Record<string, (w: World, field: string) => Record<string, unknown>> = {
+    createUser: (w) => ({ email: `named-${randomUUID()}@example.test`, name: 'Named', password: TEST_PASSWORD, role: 'affiliate', programId: w.program.id, memberId: w.affiliate.member.id }),
+    updateUser: (w) => ({ role: 'affiliate', programId: w.program.id, memberId: w.affiliate.member.id }),
+    createMember: (_w, field) => (field === 'country' ? { name: 'Named' } : { name: 'Named', country: 'DE' }),
+    updateMember: () => ({}),
+    createAffiliate: (_w, field) => (field === 'memberId' ? {} : { member: field === 'member.country' ? { name: 'Named' } : { name: 'Named', country: 'DE' } }),
+    createTierPurchase: () => ({ idempotencyKey: randomUUID(), paymentReference: 'named' }),
+    createLink: () => ({ destinationUrl: 'https://shop.example/named' }),
+    getOrCreateInviteLink: () => ({}),
+    createPromoCode: () => ({ code: `NAMED${randomUUID().slice(0, 8).toUpperCase()}` }),
+    markNotificationsRead: () => ({}),
+  };
+
+  interface NamedId {
+    op: Operation & { access: Principal[] };
+    field: string;
+    where: 'body' | 'query';
+    kind: Kind;
+  }
+
+  /** Every id-like property of every guarded operation's body (nested objects and arrays too) and query. */
+  async function namedIds(): Promise<{ ids: NamedId[]; unknown: string[] }> {
+    const doc = (await h.request('GET', '/openapi.json')).body;
+    const resolve = (s: any): any => (s?.$ref ? doc.components.schemas[s.$ref.split('/').pop()] : s);
+    const props = (schema: any, prefix: string, out: string[], depth = 0): string[] => {
+      const s = resolve(schema);
+      if (!s || depth > 5) return out;
+      for (const k of ['allOf', 'anyOf', 'oneOf']) for (const sub of s[k] ?? []) props(sub, prefix, out, depth + 1);
+      if (s.items) props(s.items, `${prefix}[]`, out, depth + 1);
+      for (const [name, sub] of Object.entries<any>(s.properties ?? {})) {
+        const path = prefix ? `${prefix}.${name}` : name;
+        if (ID_LIKE.test(name)) out.push(path);
+        props(sub, path, out, depth + 1);
+      }
+      return out;
+    };
+    const ids: NamedId[] = [];
+    const unknown: string[] = [];
+    for (const op of (await operations()).filter(isGuarded)) {
+      const item = doc.paths[op.path][op.method];
+      const body = props(item.requestBody?.content?.['application/json']?.schema, '', []).map((field) => ({ field, where: 'body' as const }));
+      const query = (item.parameters ?? []).filter((p: any) => p.in === 'query' && ID_LIKE.test(p.name)).map((p: any) => ({ field: p.name as string, where: 'query' as const }));
+      for (const { field, where } of [...new Map([...body, ...query].map((x) => [x.field + x.where, x])).values()]) {
+        const name = field.split('.').pop()!.replace('[]', '');
+        if (name in NOT_NAMED_IDS) continue;
+        const kind = KIND_OF[name];
+        if (!kind) unknown.push(`${label(op)}: ${where} ${field}`);
+        else ids.push({ op, field, where, kind });
+      }
+    }
+    return { ids, unknown };
+  }
+
+  /** World A, with what each principal may not name: things of another country, member or tenant (world B). */
+  async function scopeFixtures() {
+    const a = await createWorld(h, { links: {} });
+    const b = await createWorld(h, { links: {} });
+    // An approved affiliate in the US: outside A's regional manager (DE), and not the affiliate or member themselves.
+    const usAffiliate = await createAffiliate(h, a.program.id, { country: 'US', name: 'Uma US' });
+    const us = { ...a, affiliate: { ...a.affiliate, member: usAffiliate } };
+    const usLink = await createLink(h, us);
+    const usConversion = await createConversion(h, us, { marketCountry: 'US', currency: 'USD' });
+    const [usNotification] = await h.db.insert(notifications).values({ programId: a.program.id, memberId: usAffiliate.id, kind: 'payout_paid', dedupeKey: `named:${usAffiliate.id}` }).returning();
+    const [bTier] = await h.db.insert(tiers).values({ programId: b.program.id, name: 'Gold', rank: 1, kind: 'paid', feeAmount: 1000, feeCurrency: 'EUR' }).returning();
+    const [bRun] = await h.db.insert(payoutRuns).values({ programId: b.program.id, trigger: 'admin', method: 'manual', status: 'completed', cutoffAt: new Date() }).returning();
+    const bConversion = await createConversion(h, b);
+    const bLink = await createLink(h, b);
+    const sameTenant = { member: usAffiliate.id, link: usLink.id, conversion: usConversion.id, notification: usNotification!.id };
+    const otherTenant = { member: b.affiliate.member.id, link: bLink.id, conversion: bConversion.id, notification: undefined };
+    /** An id `principal` may not name, or undefined when every value of the kind is theirs to name. */
+    const outOfScope = (kind: Kind, principal: Principal): string | undefined => {
+      if (kind === 'tier') return bTier!.id;
+      if (kind === 'payoutRun') return bRun!.id;
+      if (kind === 'program') return b.program.id;
+      if (kind === 'country') return principal === 'regional_manager' ? 'US' : undefined;
+      return (principal === 'admin' || principal === 'api_key' ? otherTenant : sameTenant)[kind];
+    };
+    return { a, usAffiliate, outOfScope };
+  }
+
+  /** An id of the same shape that names nothing (a country the program has no market in). */
+  const nonexistentLike = (id: string) => (/^[A-Z]{2}$/.test(id) ? 'FR' : id.slice(0, id.indexOf('_') + 1) + '0'.repeat(id.length - id.indexOf('_') - 1));
+
+  /** What must not differ: the status and the body, but for the request id and the id itself. */
+  const answer = (res: { status: number; body: any }, id: string) => {
+    const { requestId: _requestId, ...error } = res.body?.error ?? {};
+    return { status: res.status, body: JSON.stringify(res.body?.error ? error : res.body).replaceAll(id, '<id>') };
+  };
+
+  function withField(body: Record<string, unknown>, field: string, value: string): Record<string, unknown> {
+    const copy = structuredClone(body);
+    const keys = field.replaceAll('[]', '').split('.');
+    let at: any = copy;
+    for (const key of keys.slice(0, -1)) at = at[key] ??= {};
+    at[keys.at(-1)!] = field.endsWith('[]') || keys.at(-1) === 'ids' ? [value] : value;
+    return copy;
+  }
+
+  it('answers an id the caller may not name exactly like one that does not exist, as every principal', async () => {
+    const { ids, unknown } = await namedIds();
+    expect(unknown, 'give these properties a kind in KIND_OF, or list them in NOT_NAMED_IDS with a reason').toEqual([]);
+    const { a, outOfScope } = await scopeFixtures();
+    const pathValues: Record<string, string> = {};
+    for (const name of new Set(ids.flatMap(({ op }) => op.pathParams))) pathValues[name] = await PATH_VALUES[name]!(a);
+
+    const problems: string[] = [];
+    let compared = 0;
+    for (const { op, field, where, kind } of ids) {
+      for (const principal of op.access) {
+        const named = outOfScope(kind, principal);
+        if (named === undefined) continue;
+        const base = where === 'body' ? BODIES[op.operationId] : undefined;
+        if (where === 'body' && !base) {
+          problems.push(`${label(op)}: add a valid body to BODIES so ${field} is reached`);
+          break;
+        }
+        // Affiliates and members act on their own member record.
+        const own = principal === 'affiliate' ? a.affiliate.member.id : principal === 'member' ? a.member.member.id : undefined;
+        const path = fillPath(op.path, { ...pathValues, ...(own ? { memberId: own } : {}) });
+        const send = (value: string) =>
+          where === 'body'
+            ? h.request(op.method.toUpperCase(), path, { token: a.tokens[principal], body: withField(base!(a, field), field, value) })
+            : h.request(op.method.toUpperCase(), `${path}?${field}=${encodeURIComponent(value)}`, { token: a.tokens[principal] });
+        const absent = nonexistentLike(named);
+        const [refused, missing] = [answer(await send(named), named), answer(await send(absent), absent)];
+        compared++;
+        if (refused.status !== missing.status || refused.body !== missing.body) {
+          problems.push(`${label(op)} ${where} ${field} as ${principal}: out of scope ${refused.status} ${refused.body.slice(0, 160)} / absent ${missing.status} ${missing.body.slice(0, 160)}`);
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(30);
+    expect(problems).toEqual([]);
+  });
+
+  it('answers 404 when a regional manager reads a resource of another country by id', async () => {
+    const { a, usAffiliate } = await scopeFixtures();
+    const us = { ...a, affiliate: { ...a.affiliate, member: usAffiliate } };
+    // Path parameters naming things that belong to a country (through their member or market), built in the US.
+    const inTheUs: Record<string, () => Promise<string>> = {
+      memberId: async () => {
+        await h.db.insert(payoutAccounts).values({ programId: a.program.id, memberId: usAffiliate.id, stripeAccountId: `acct_us${usAffiliate.id.slice(-10)}` }).onConflictDoNothing();
+        return usAffiliate.id;
+      },
+      linkId: async () => (await createLink(h, us)).id,
+      conversionId: async () => (await createConversion(h, us, { marketCountry: 'US', currency: 'USD' })).id,
+      commissionId: async () => (await createCommission(h, us, { country: 'US' })).id,
+    };
+    // Path parameters that belong to the whole program, or to a country refused openly (403 out_of_scope: countries are no secret).
+    const programWide = new Set(['programId', 'tierId', 'segment', 'market', 'country', 'locale', 'namespace', 'key', 'tag', 'fieldKey']);
+    const reads = (await operations()).filter(
+      (op): op is Operation & { access: Principal[] } => isGuarded(op) && op.method === 'get' && op.access.includes('regional_manager') && op.pathParams.some((p) => !programWide.has(p)),
+    );
+    const problems: string[] = [];
+    for (const op of reads) {
+      const unknown = op.pathParams.filter((p) => !programWide.has(p) && !(p in inTheUs));
+      if (unknown.length) {
+        problems.push(`${label(op)}: say how {${unknown.join('}, {')}} is built in another country`);
+        continue;
+      }
+      const values: Record<string, string> = { programId: a.program.id };
+      for (const p of op.pathParams) if (p in inTheUs) values[p] = await inTheUs[p]!();
+      for (const q of op.requiredQuery) values[q] ??= await PATH_VALUES[q]!(a);
+      const query = op.requiredQuery.map((q) => `${q}=${encodeURIComponent(values[q]!)}`).join('&');
+      const url = fillPath(op.path, values) + (query ? `?${query}` : '');
+      // The resource is real: the admin reads it. The manager's 404 comes from scope.
+      const admin = await call(op, url, a.tokens.admin);
+      if (admin.status < 200 || admin.status > 299) problems.push(`${label(op)} as admin: ${admin.status}`);
+      const manager = await call(op, url, a.tokens.regional_manager);
+      if (manager.status !== 404) problems.push(`${label(op)} as regional_manager: ${manager.status}`);
+    }
+    expect(reads.length).toBeGreaterThan(10);
+    expect(problems).toEqual([]);
+  });
+
+  it("refuses a regional manager a referrer from another country exactly like no such member, and creates nothing", async () => {
+    const { a, usAffiliate } = await scopeFixtures();
+    const create = (referredByMemberId: string) =>
+      h.request('POST', `/v1/programs/${a.program.id}/members`, { token: a.manager.token, body: { name: 'Friend', country: 'DE', referredByMemberId } });
+    const refused = await create(usAffiliate.id);
+    const missing = await create(nonexistentLike(usAffiliate.id));
+    expect(refused.status).toBe(400);
+    expect(answer(refused, usAffiliate.id)).toEqual(answer(missing, nonexistentLike(usAffiliate.id)));
+    expect(refused.body.error.details.issues.map((i: { field: string }) => i.field)).toEqual(['referredByMemberId']);
+    expect(await h.db.select().from(members).where(eq(members.referredByMemberId, usAffiliate.id))).toEqual([]);
+    // A referrer in their own country is fine.
+    expect((await create(a.affiliate.member.id)).status).toBe(201);
+  });
+
+  it("answers a regional manager's read of an affiliate's performance in another country exactly like no such affiliate", async () => {
+    const { a, usAffiliate } = await scopeFixtures();
+    const performance = (memberId: string) => h.request('GET', `/v1/programs/${a.program.id}/affiliates/${memberId}/performance`, { token: a.manager.token });
+    const refused = await performance(usAffiliate.id);
+    const missing = await performance(nonexistentLike(usAffiliate.id));
+    expect(refused.status).toBe(404);
+    expect(answer(refused, usAffiliate.id)).toEqual(answer(missing, nonexistentLike(usAffiliate.id)));
+    expect((await performance(a.affiliate.member.id)).status).toBe(200);
   });
 });

@@ -86,8 +86,8 @@ describe('affiliate performance', () => {
     expect(manager.byCountry.map((r: { country: string }) => r.country)).toEqual(['DE']);
     const admin = await read(world.w.admin.token);
     expect(admin.totals).toMatchObject({ clicks: 50, conversions: 5 });
-    // Affiliate B's clicks and sales are all in the US.
-    expect((await read(world.w.manager.token, world.B.id)).totals).toMatchObject({ clicks: 0, conversions: 0, commissions: [] });
+    // Affiliate B is in the US: outside the manager's countries, so not found, like no affiliate at all.
+    expect((await h.request('GET', path(world.B.id), { token: world.w.manager.token })).status).toBe(404);
   });
 
   it('keeps others out', async () => {

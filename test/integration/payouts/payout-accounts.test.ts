@@ -48,7 +48,7 @@ describe('payout account onboarding', () => {
     const [created, link] = stripe.requests;
     expect(created).toMatchObject({ method: 'POST', path: '/v1/accounts', idempotencyKey: `trellis-connect-${memberId}`, authorized: true });
     expect(created!.params).toMatchObject({ type: 'express', capabilities: { transfers: { requested: 'true' } }, metadata: { programId: w.program.id, memberId } });
-    expect(link).toMatchObject({ path: '/v1/account_links', params: { account: account.id, type: 'account_onboarding', return_url: 'http://localhost/affiliate/payouts?stripe=return', refresh_url: 'http://localhost/affiliate/payouts?stripe=refresh' } });
+    expect(link).toMatchObject({ path: '/v1/account_links', params: { account: account.id, type: 'account_onboarding', return_url: `${h.config.PUBLIC_URL}/affiliate/payouts?stripe=return`, refresh_url: `${h.config.PUBLIC_URL}/affiliate/payouts?stripe=refresh` } });
 
     // Again, by an admin with their own URLs: the same account, a new link, no second account.
     const accountsBefore = stripe.accounts.size;
@@ -133,7 +133,7 @@ describe('reading and refreshing the payout account', () => {
 
     // The affiliate completes Stripe's form: following the link enables the account and returns.
     const visit = await fetch(started.body.onboardingUrl, { redirect: 'manual' });
-    expect(visit.headers.get('location')).toBe('http://localhost/affiliate/payouts?stripe=return');
+    expect(visit.headers.get('location')).toBe(`${h.config.PUBLIC_URL}/affiliate/payouts?stripe=return`);
     const stale = await h.request<PayoutAccountBody>('GET', base(w), { token: w.affiliate.token });
     expect(stale.body.status).toBe('onboarding');
 

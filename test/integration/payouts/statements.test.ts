@@ -126,7 +126,7 @@ describe('payout statement', () => {
       const [item] = await h.db.select().from(payoutItems).where(and(eq(payoutItems.payoutId, p.payout.id), eq(payoutItems.commissionId, l.commission.id)));
       const [paid] = await h.db.select({ idx: logEntries.idx, type: logEntries.type }).from(logEntries).where(eq(logEntries.leafHash, item!.paidLeafHash!));
       expect(paid!.type).toBe('commission.paid');
-      expect(row).toContain(`<td><a href="http://localhost/v1/log/proofs/inclusion?index=${paid!.idx}">log index ${paid!.idx}</a></td>`);
+      expect(row).toContain(`<td><a href="${h.config.PUBLIC_URL}/v1/log/proofs/inclusion?index=${paid!.idx}">log index ${paid!.idx}</a></td>`);
     }
     const us2 = rowOf(html, p.lines[2]!.commission.id);
     expect(us2).toMatch(/Created · .*Reversed · .*refund.*Approved · .*hold period over.*Paid · .*payout paid/);
@@ -136,11 +136,11 @@ describe('payout statement', () => {
       h.db,
       sql`select idx from log_entries where type = 'payout.paid' and (entry::jsonb ->> 'payoutId') = ${p.payout.id}`,
     );
-    expect(html).toContain(`<dt>Log entry of this payout</dt><dd><a href="http://localhost/v1/log/proofs/inclusion?index=${payoutPaid!.idx}">log index ${payoutPaid!.idx}</a></dd>`);
+    expect(html).toContain(`<dt>Log entry of this payout</dt><dd><a href="${h.config.PUBLIC_URL}/v1/log/proofs/inclusion?index=${payoutPaid!.idx}">log index ${payoutPaid!.idx}</a></dd>`);
     expect(html).toContain(`origin (the first line of its checkpoints) is ${h.config.TRANSPARENCY_ORIGIN}`);
-    expect(html).toContain('<code>http://localhost/log/checkpoint</code>');
-    expect(html).toContain('<code>http://localhost/v1/log/proofs/inclusion?index=N</code>');
-    expect(html).toContain('npx trellis-verify http://localhost/log');
+    expect(html).toContain(`<code>${h.config.PUBLIC_URL}/log/checkpoint</code>`);
+    expect(html).toContain(`<code>${h.config.PUBLIC_URL}/v1/log/proofs/inclusion?index=N</code>`);
+    expect(html).toContain(`npx trellis-verify ${h.config.PUBLIC_URL}/log`);
   });
 
   it('CSV: one row per line, amounts as plain numbers, log indexes, formula-guarded text', async () => {

@@ -32,13 +32,15 @@ interface Booted {
 
 async function boot(): Promise<Booted> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: 'auto' };
-  // The embedded setup: no PostgreSQL, no Redis, whatever the test run itself uses.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', SEED_DEMO: 'auto' };
+  // The embedded setup: no PostgreSQL, no Redis, whatever the test run itself uses. No HOST, as
+  // for a newcomer: the demo data must then keep the server on loopback by itself.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   // Nor a key: the first boot generates one into DATA_DIR.
   delete env.SECRET_KEY;
   delete env.SECRET_KEY_PREVIOUS;
+  delete env.HOST;
   // What `npm start` runs (node with tsx's loader in-process: the tsx CLI would add a parent that
   // SIGKILLs the server when it does not acknowledge a relayed SIGTERM within 30 ms, as happens on
   // a busy machine), minus the npm wrapper: npm re-raises a SIGTERM on itself instead of passing
@@ -83,6 +85,16 @@ async function post(url: string, body: unknown, headers: Record<string, string> 
   return { status: res.status, body: (await res.json()) as any };
 }
 
+/** Without HOST, a database holding the demo is served on 127.0.0.1 only, and the server says so in its log and banner. */
+function expectLoopbackForTheDemo(server: Booted): void {
+  const notice = 'The database holds the demo data (public passwords and log key): listening on 127.0.0.1 only.';
+  const out = server.output();
+  expect(out).toContain(`(listening on 127.0.0.1:${new URL(server.base).port})`);
+  // Once as a log line (JSON, LOG_LEVEL=warn), once in the banner.
+  expect(out.split(notice).length - 1).toBe(2);
+  expect(out).toMatch(/"level":40[^\n]*listening on 127\.0\.0\.1 only/);
+}
+
 describe('tsx src/server.ts', () => {
   it('boots on embedded PGlite with demo data, and stops cleanly on SIGTERM', { timeout: 240_000 }, async () => {
     const server = await boot();
@@ -100,6 +112,7 @@ describe('tsx src/server.ts', () => {
       expect(server.output()).toContain('admin@demo.trellis.test');
       // No SECRET_KEY: the key that seals the database's secrets was generated next to it, owner-only.
       expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+      expectLoopbackForTheDemo(server);
 
       const admin = demo.logins.find((l: { role: string }) => l.role === 'admin');
       const login = await post(`${server.base}/v1/auth/login`, { email: admin.email, password: admin.password });
@@ -122,6 +135,8 @@ describe('tsx src/server.ts', () => {
     const server = await boot();
     try {
       expect(existsSync(demoFile)).toBe(false);
+      // Not seeded on this boot, but the demo's public passwords are still there.
+      expectLoopbackForTheDemo(server);
       // The first run's credentials still work: same database, no second tenant.
       const admin = first.logins.find((l: { role: string }) => l.role === 'admin');
       const login = await post(`${server.base}/v1/auth/login`, { email: admin.email, password: admin.password });

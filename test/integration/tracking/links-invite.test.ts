@@ -21,7 +21,7 @@ describe('invite links', () => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ kind: 'invite', ownerMemberId: w.member.member.id, destinationUrl: null, customSlug: false, status: 'active' });
     expect(first.body.slug).toMatch(/^[0-9A-Za-z]{8}$/);
-    expect(first.body.shortUrl).toBe(`http://localhost/r/${first.body.slug}`);
+    expect(first.body.shortUrl).toBe(`${h.config.PUBLIC_URL}/r/${first.body.slug}`);
 
     const second = await h.request('POST', invitePath(w.program.id), { token: w.member.token, body: {} });
     expect(second.status).toBe(200);

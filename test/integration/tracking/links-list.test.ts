@@ -47,7 +47,7 @@ describe('links: list and read, by role', () => {
     const { w, deSpring, us, invite } = await populated();
     const own = await h.request('GET', `/v1/links/${deSpring.id}`, { token: w.affiliate.token });
     expect(own.status).toBe(200);
-    expect(own.body).toMatchObject({ id: deSpring.id, slug: deSpring.slug, shortUrl: `http://localhost/r/${deSpring.slug}` });
+    expect(own.body).toMatchObject({ id: deSpring.id, slug: deSpring.slug, shortUrl: `${h.config.PUBLIC_URL}/r/${deSpring.slug}` });
     expect((await h.request('GET', `/v1/links/${us.id}`, { token: w.affiliate.token })).status).toBe(404);
     expect((await h.request('GET', `/v1/links/${invite.id}`, { token: w.affiliate.token })).status).toBe(404);
     expect((await h.request('GET', `/v1/links/${deSpring.id}`, { token: w.member.token })).status).toBe(404);

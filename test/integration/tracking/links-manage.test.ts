@@ -88,7 +88,7 @@ describe('links: update, archive, restore', () => {
       res = await h.request('PATCH', linkPath(link.id), { token: w.affiliate.token, body: { slug } });
     }, 2);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ slug, customSlug: true, shortUrl: `http://localhost/r/${slug}` });
+    expect(res.body).toMatchObject({ slug, customSlug: true, shortUrl: `${h.config.PUBLIC_URL}/r/${slug}` });
     expect(events).toEqual(expect.arrayContaining([{ topic: 'link', domain: '', slug: link.slug }, { topic: 'link', domain: '', slug }]));
   });
 

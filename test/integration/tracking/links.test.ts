@@ -34,8 +34,8 @@ describe('links: create', () => {
       archivedAt: null,
     });
     expect(res.body.slug).toMatch(/^[0-9A-Za-z]{8}$/);
-    // No PUBLIC_URL in tests: the shared host is the origin the request came to.
-    expect(res.body.shortUrl).toBe(`http://localhost/r/${res.body.slug}`);
+    // Never the request's host: PUBLIC_URL, by default http://localhost:$PORT.
+    expect(res.body.shortUrl).toBe(`${h.config.PUBLIC_URL}/r/${res.body.slug}`);
 
     const audit = await h.db.select().from(auditLog).where(and(eq(auditLog.entityId, res.body.id), eq(auditLog.action, 'link.created')));
     expect(audit).toHaveLength(1);

@@ -67,8 +67,9 @@ function startServer(env: Record<string, string>): { child: ChildProcess; url: P
   const url = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const found = /running at (http:\/\/\S+)/.exec(output);
-      if (found) resolve(found[1]!);
+      // PORT 0: the banner names the port the server got.
+      const found = /\(listening on (\S+)\)/.exec(output);
+      if (found) resolve(`http://${found[1]!}`);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -48,7 +48,7 @@ export const getAffiliatePerformanceRoute = defineRoute({
   summary: 'An affiliate’s performance over time',
   description:
     'Clicks, conversions, commissions by status and EPC per UTC day of `from`..`to` (last 30 days by default), and the same by link and by country, with the KPI definitions of docs/kpis.md. ' +
-    'Money per payout currency, never summed across currencies. Affiliates read their own only (another id is not found); regional managers see the numbers of their countries.',
+    'Money per payout currency, never summed across currencies. Affiliates read their own only (another id is not found); regional managers read affiliates of their countries (others are not found) and see the numbers of their markets.',
   access: ['admin', 'regional_manager', 'affiliate'],
   request: { params: MemberParams, query: PerformanceQuerySchema },
   responses: { 200: json(AffiliatePerformanceSchema, 'The performance.') },

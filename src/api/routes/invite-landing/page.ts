@@ -3,8 +3,9 @@ import { negotiateLocale } from '../../../i18n/negotiate.js';
 import { translatorFor } from '../../../i18n/overrides/translator.js';
 import { translator } from '../../../i18n/translate.js';
 import { findInviteLanding } from '../../../tracking/invites/landing.js';
-import { renderInviteLanding, renderInviteNotFound } from '../../../tracking/invites/landing-page.js';
+import { INVITE_PAGE_STYLE, renderInviteLanding, renderInviteNotFound } from '../../../tracking/invites/landing-page.js';
 import type { AppEnv } from '../../env.js';
+import { serverPageSecurityHeaders } from '../../security-headers.js';
 import { defineRoute } from '../../openapi.js';
 import { NotFoundError } from '../../../errors.js';
 
@@ -28,6 +29,8 @@ export const inviteLandingRoute = defineRoute({
 });
 
 export function registerInviteLanding(app: OpenAPIHono<AppEnv>) {
+  // Nothing but its stylesheet; its button to /r/{slug} keeps the referrer (same origin), other sites get none.
+  app.use('/i/:slug', serverPageSecurityHeaders(INVITE_PAGE_STYLE, 'same-origin'));
   app.openapi(inviteLandingRoute, async (c) => {
     const { db } = c.get('deps');
     const sources = { query: c.req.query('lang'), cookie: c.req.header('cookie'), acceptLanguage: c.req.header('accept-language') };

@@ -43,7 +43,7 @@ export { pageSchema as pageOf } from '../../pagination.js';
 
 export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
 
-/** Where short links on the shared host live: PUBLIC_URL, else the origin this request came to. */
+/** Where short links on the shared host live: PUBLIC_URL (resolved in config), never the request's Host header. */
 export function publicBaseUrl(c: Context<AppEnv>): string {
-  return c.get('deps').config.PUBLIC_URL ?? new URL(c.req.url).origin;
+  return c.get('deps').config.PUBLIC_URL;
 }

@@ -26,7 +26,7 @@ export function registerStartPayoutAccountOnboarding(app: OpenAPIHono<AppEnv>) {
     const ctx = serviceContext(c);
     const { programId, memberId } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};
-    const page = `${publicBaseUrl(c).replace(/\/+$/, '')}/affiliate/payouts`;
+    const page = `${publicBaseUrl(c)}/affiliate/payouts`;
     const input = { returnUrl: body.returnUrl ?? `${page}?stripe=return`, refreshUrl: body.refreshUrl ?? `${page}?stripe=refresh` };
     return c.json(await startOnboarding(ctx, stripeClient(c.get('deps').config), programId, memberId, input), 200);
   });

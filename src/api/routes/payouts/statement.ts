@@ -1,9 +1,10 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { statementCsv } from '../../../payouts/statements/csv.js';
-import { statementHtml } from '../../../payouts/statements/html.js';
+import { STATEMENT_STYLE, statementHtml } from '../../../payouts/statements/html.js';
 import { buildStatement } from '../../../payouts/statements/statement.js';
 import { translatorForMember } from '../../../i18n/overrides/translator.js';
 import type { AppEnv } from '../../env.js';
+import { serverPageSecurityHeaders } from '../../security-headers.js';
 import { defineRoute, serviceContext } from '../../openapi.js';
 import { pathParam } from '../../pagination.js';
 
@@ -11,9 +12,6 @@ const StatementParams = z.object({ programId: pathParam('programId'), payoutId: 
 const StatementQuery = z.object({
   format: z.enum(['html', 'csv']).default('html').openapi({ description: '`html`: a printable page; `csv`: one row per commission.' }),
 });
-
-/** The page has no scripts and loads nothing; inline styles only. */
-const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 export const getPayoutStatementRoute = defineRoute({
   method: 'get',
@@ -36,6 +34,8 @@ export const getPayoutStatementRoute = defineRoute({
 });
 
 export function registerGetPayoutStatement(app: OpenAPIHono<AppEnv>) {
+  // The page has no scripts and loads nothing: its policy allows its own stylesheet only.
+  app.use('/v1/programs/:programId/payouts/:payoutId/statement', serverPageSecurityHeaders(STATEMENT_STYLE));
   return app.openapi(getPayoutStatementRoute, async (c) => {
     const { programId, payoutId } = c.req.valid('param');
     const { format } = c.req.valid('query');
@@ -48,10 +48,9 @@ export function registerGetPayoutStatement(app: OpenAPIHono<AppEnv>) {
       return c.body(statementCsv(statement), 200);
     }
     const deps = c.get('deps');
-    const baseUrl = (deps.config.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const baseUrl = deps.config.PUBLIC_URL;
     c.header('content-type', 'text/html; charset=utf-8');
     c.header('content-disposition', `inline; filename="${filename}"`);
-    c.header('content-security-policy', HTML_CSP);
     // The affiliate's country's overrides (docs/translation-overrides.md) over the shipped labels.
     const translate = await translatorForMember(deps.db, { programId, memberId: statement.affiliate.memberId, locale: statement.language });
     return c.body(statementHtml(statement, { origin: deps.log.origin, baseUrl, translate }), 200);

@@ -15,6 +15,17 @@ export const MarketSchema = z
     currency: z.string().openapi({ example: 'EUR' }),
     defaultLocale: z.string().openapi({ example: 'de' }),
     stage: z.enum(MARKET_STAGES),
+    commissionBounds: z
+      .object({
+        maxSignupAmount: z.number().int().openapi({ description: 'Minor units of `currency`: the most one signup may pay.' }),
+        maxSaleAmount: z.number().int().openapi({ description: 'Minor units of `currency`: the most the flat part, and the minimum, of one sale may be.' }),
+        maxPercentBps: z.number().int().openapi({ description: 'The largest share of a sale a policy may pay, in basis points.' }),
+        setByAdmin: z.boolean().openapi({ description: 'false: the defaults of the currency (1,000 units; 100,000 for currencies without minor units; 50%).' }),
+      })
+      .nullable()
+      .openapi({
+        description: 'What the market’s commission policy versions may pay at most (above it: 400 `too_big`). Admins set them (PUT …/commission-bounds). Null for affiliates and members.',
+      }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

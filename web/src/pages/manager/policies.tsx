@@ -73,6 +73,7 @@ export function PoliciesPage() {
                   market={market}
                   stage={info?.stage ?? null}
                   currency={currency}
+                  bounds={info?.commissionBounds ?? null}
                   current={policy?.upcoming.at(-1) ?? policy?.current ?? null}
                   onSaved={(version, changed) => {
                     setSaved({ version, changed });

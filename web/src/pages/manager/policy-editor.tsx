@@ -1,23 +1,27 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError, call } from '../../api/client';
-import { currencyDigits } from '../../i18n/format';
+import { currencyDigits, useFormat } from '../../i18n/format';
 import { PolicyPreviewResult, type PolicyPreview } from './policy-preview';
+import type { CommissionBounds } from './scope';
 import { draftFrom, termsFromDraft, type DraftErrors, type PolicyDraft, type PolicyTermsBody, type PolicyVersion } from './policy-draft';
 
 /**
  * Edits a market's terms: pay per signup (new markets) or a share of each sale (mature ones).
  * "Preview" prices the last 30 days under the draft; "Save" makes it the next version.
  */
-export function PolicyEditor({ programId, market, stage, currency, current, onSaved }: {
+export function PolicyEditor({ programId, market, stage, currency, bounds, current, onSaved }: {
   programId: string;
   market: string;
   stage: 'new' | 'mature' | null;
   currency: string;
+  /** The market's commission bounds (the API refuses terms above them); null for the default policy. */
+  bounds: CommissionBounds | null;
   current: PolicyVersion | null;
   onSaved: (version: PolicyVersion, changed: boolean) => void;
 }) {
   const { t } = useTranslation('web-manager');
+  const f = useFormat();
   const [draft, setDraft] = useState<PolicyDraft>(() => draftFrom(current, stage, currency));
   const [issues, setIssues] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -52,12 +56,19 @@ export function PolicyEditor({ programId, market, stage, currency, current, onSa
       }
     } catch (err) {
       const apiError = err instanceof ApiError ? err : null;
-      setIssues(apiError?.fieldIssues ?? {});
+      setIssues({ ...apiError?.fieldIssues, ...(apiError ? overBound(apiError) : {}) });
       setFormError(apiError?.message ?? String(err));
     } finally {
       setBusy(null);
     }
   }
+
+  // A bound comes back in minor units (basis points for the share): say it as money or a percentage.
+  const overBound = (error: ApiError) => {
+    const issues = (error.details as { issues?: { field: string; code?: string; limit?: number }[] } | undefined)?.issues ?? [];
+    const say = (field: string, limit: number) => (field === 'percentBps' ? f.percent(limit / 10_000) : f.money(limit, currency));
+    return Object.fromEntries(issues.filter((i) => i.code === 'too_big' && typeof i.limit === 'number').map((i) => [i.field, t('policy.errors.overBound', { max: say(i.field, i.limit!) })]));
+  };
 
   const step = currencyDigits(currency) > 0 ? `0.${'0'.repeat(currencyDigits(currency) - 1)}1` : '1';
   const saleTerms = draft.mode === 'per_transaction' || draft.switchAt !== '';
@@ -83,6 +94,11 @@ export function PolicyEditor({ programId, market, stage, currency, current, onSa
         ))}
       </fieldset>
       <p className="muted small">{t('policy.currency', { currency })}</p>
+      {bounds && (
+        <p className="muted small" data-testid="policy-bounds">
+          {t('policy.bounds', { signup: f.money(bounds.maxSignupAmount, currency), percent: f.percent(bounds.maxPercentBps / 10_000), sale: f.money(bounds.maxSaleAmount, currency) })}
+        </p>
+      )}
       <div className="policy-fields">
         {draft.mode === 'per_signup' && amountField('signupAmount', t('policy.signupAmount', { currency }))}
         {saleTerms && (

@@ -9,12 +9,21 @@ export interface Program {
   payoutCurrency: string;
 }
 
+/** Upper bounds of a market's commission terms, in minor units of its currency (basis points for the share). */
+export interface CommissionBounds {
+  maxSignupAmount: number;
+  maxSaleAmount: number;
+  maxPercentBps: number;
+}
+
 export interface Market {
   id: string;
   country: string;
   currency: string;
   defaultLocale: string;
   stage: 'new' | 'mature';
+  /** What its commission policy may pay at most (staff see them; set by admins). */
+  commissionBounds: CommissionBounds | null;
 }
 
 export interface ConsoleScope {
