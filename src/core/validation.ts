@@ -4,11 +4,97 @@ import { ValidationError, type FieldIssue } from '../errors.js';
 /** Zod issues as field-named issues, each with its code; `prefix` roots them (`settings.points`). */
 export function issuesFromZod(error: z.ZodError, prefix?: string): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
-    const named = (path: PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || 'body';
     return issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: named([...issue.path, key]), reason: 'is not a known field', code: 'unknown_field' }))
-      : [{ field: named(issue.path), reason: issue.message, ...codeOf(issue) }];
+      ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key], prefix), reason: 'is not a known field', code: 'unknown_field' }))
+      : [{ field: fieldName(issue.path, prefix), reason: issue.message, ...codeOf(issue) }];
   });
+}
+
+// Any NUL or surrogate: a cheap scan that almost all text passes at once.
+const SUSPECT_TEXT = /[\0\ud800-\udfff]/;
+// NUL, or a surrogate without its other half.
+const UNSTORABLE_TEXT = /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Whether text can be stored: no NUL (PostgreSQL's text and jsonb cannot hold one) and no lone
+ * UTF-16 surrogate (not Unicode: it has no UTF-8 form, and jsonb refuses its escape).
+ */
+export function isStorableText(text: string): boolean {
+  if (!SUSPECT_TEXT.test(text)) return true;
+  UNSTORABLE_TEXT.lastIndex = 0;
+  return !UNSTORABLE_TEXT.test(text);
+}
+
+/** The text with each unstorable character written as a `\u0000` escape: a name made of input that can be stored and shown. */
+export function escapeUnstorable(text: string): string {
+  return isStorableText(text) ? text : text.replace(UNSTORABLE_TEXT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A field's dotted path (`settings.points`), its keys escaped (escapeUnstorable); `body` for the whole input. */
+export function fieldName(path: readonly PropertyKey[], prefix?: string): string {
+  return [prefix, ...path.map((key) => (typeof key === 'string' ? escapeUnstorable(key) : String(key)))].filter(Boolean).join('.') || 'body';
+}
+
+const UNSTORABLE_TEXT_REASON = 'contains a NUL character or a lone UTF-16 surrogate';
+/** More issues than this say nothing more: a file of a million bad cells gets a short answer. */
+const MAX_TEXT_ISSUES = 20;
+
+interface Visit {
+  value: unknown;
+  key: PropertyKey | undefined;
+  parent: Visit | undefined;
+}
+
+const pathOf = (visit: Visit): PropertyKey[] => {
+  const path: PropertyKey[] = [];
+  for (let v: Visit | undefined = visit; v?.key !== undefined; v = v.parent) path.push(v.key);
+  return path.reverse();
+};
+
+const isPlainObject = (value: object): value is Record<string, unknown> => {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Field issues for every string and object key in `value` that cannot be stored (isStorableText):
+ * the one check all input text passes on its way in (request bodies, parameters and headers, import
+ * rows, webhook events), so none reaches the database to fail there. Iterative: input may nest
+ * deeper than the call stack.
+ */
+export function unstorableTextIssues(value: unknown, prefix?: string): FieldIssue[] {
+  if (typeof value === 'string') return isStorableText(value) ? [] : [textIssue([], prefix)];
+  if (value === null || typeof value !== 'object') return [];
+  const issues: FieldIssue[] = [];
+  const stack: Visit[] = [{ value, key: undefined, parent: undefined }];
+  while (stack.length && issues.length < MAX_TEXT_ISSUES) {
+    const visit = stack.pop()!;
+    const current = visit.value;
+    if (typeof current === 'string') {
+      if (!isStorableText(current)) issues.push(textIssue(pathOf(visit), prefix));
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) {
+        const item: unknown = current[i];
+        if (typeof item === 'string' || (item !== null && typeof item === 'object')) stack.push({ value: item, key: i, parent: visit });
+      }
+    } else if (current !== null && typeof current === 'object' && isPlainObject(current)) {
+      const keys = Object.keys(current);
+      for (const key of keys) if (!isStorableText(key)) issues.push(textIssue([...pathOf(visit), key], prefix));
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
+        if (isStorableText(key)) stack.push({ value: current[key], key, parent: visit });
+      }
+    }
+  }
+  return issues;
+}
+
+const textIssue = (path: PropertyKey[], prefix?: string): FieldIssue => ({ field: fieldName(path, prefix), reason: UNSTORABLE_TEXT_REASON, code: 'invalid_characters' });
+
+/** Throws a ValidationError naming each field of `value` that holds unstorable text (unstorableTextIssues). */
+export function assertStorableText(value: unknown, prefix?: string): void {
+  const issues = unstorableTextIssues(value, prefix);
+  if (issues.length) throw new ValidationError(issues);
 }
 
 const OUR_WORDS = /^[a-z]/;
