@@ -180,4 +180,9 @@ describe('text no column can store', () => {
     expect(good.status).toBe(200);
   });
 
+  it('answers a broken percent-escape in a dashboard asset path with 404', async () => {
+    const res = await h.request('GET', '/assets/%E0%A4%A');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
 });

@@ -75,7 +75,7 @@ describe('the redirect fast path on node:http', () => {
     expect(row).toMatchObject({ id: location.searchParams.get('trellis_click'), subIds: { sub2: 'ok' } });
 
     // The fast path, the invite page, the log tiles and the dashboards' assets: 4xx, never 5xx.
-    for (const path of ['/r/%00', `/r/${link.slug}%00`, '/r/%ED%A0%80abc', '/i/%00', '/i/a%00b', '/log/tile/0/%00', '/log/tile/entries/x%00', '/assets/%00']) {
+    for (const path of ['/r/%00', `/r/${link.slug}%00`, '/r/%ED%A0%80abc', '/i/%00', '/i/a%00b', '/log/tile/0/%00', '/log/tile/entries/x%00', '/assets/%00', '/assets/%E0%A4%A']) {
       const answer = await fetch(`${base}${path}`, { redirect: 'manual' });
       expect(answer.status, path).toBeGreaterThanOrEqual(400);
       expect(answer.status, path).toBeLessThan(500);
