@@ -33,6 +33,8 @@ export const FIELD_ISSUE_CODES = [
   'unknown_field',
   /** A NUL character or a lone UTF-16 surrogate: text no column can store. */
   'invalid_characters',
+  /** Arrays and objects nested deeper than `limit` levels. */
+  'too_deep',
   'invalid',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];

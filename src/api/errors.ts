@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { issuesFromZod, unstorableTextIssues } from '../core/validation.js';
+import { issuesFromZod, unstorableInputIssues } from '../core/validation.js';
 import { DomainError, RateLimitedError, ValidationError } from '../errors.js';
 import { localizedErrorMessage } from '../i18n/error-messages.js';
 import type { AppEnv } from './env.js';
@@ -115,7 +115,7 @@ export function validationHook(result: { success: boolean; data?: unknown; error
   const prefix = TARGET_PREFIX[result.target];
   // `data` is the parsed value, or the raw input when parsing failed: unstorable text is named either way.
   const issues = result.success ? [] : issuesFromZod(result.error as ZodError, prefix);
-  issues.push(...unstorableTextIssues(result.data, prefix));
+  issues.push(...unstorableInputIssues(result.data, prefix));
   if (issues.length) throw new ValidationError(issues);
 }
 

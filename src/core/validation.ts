@@ -36,13 +36,19 @@ export function fieldName(path: readonly PropertyKey[], prefix?: string): string
 }
 
 const UNSTORABLE_TEXT_REASON = 'contains a NUL character or a lone UTF-16 surrogate';
+/**
+ * How deep input may nest. Far beyond any of our schemas, and far below what breaks the code that
+ * recurses over it (JSON.stringify, zod refinements, PostgreSQL's jsonb), which fail near 5,000.
+ */
+export const MAX_INPUT_DEPTH = 32;
 /** More issues than this say nothing more: a file of a million bad cells gets a short answer. */
-const MAX_TEXT_ISSUES = 20;
+const MAX_INPUT_ISSUES = 20;
 
 interface Visit {
   value: unknown;
   key: PropertyKey | undefined;
   parent: Visit | undefined;
+  depth: number;
 }
 
 const pathOf = (visit: Visit): PropertyKey[] => {
@@ -57,44 +63,69 @@ const isPlainObject = (value: object): value is Record<string, unknown> => {
 };
 
 /**
- * Field issues for every string and object key in `value` that cannot be stored (isStorableText):
- * the one check all input text passes on its way in (request bodies, parameters and headers, import
- * rows, webhook events), so none reaches the database to fail there. Iterative: input may nest
+ * Field issues for input no column can store: each string and object key with text that is not
+ * storable (isStorableText), and each array or object nested deeper than MAX_INPUT_DEPTH. The one
+ * check all input passes on its way in (request bodies, parameters and headers, import rows,
+ * webhook events), so none of it reaches the services to fail there. Iterative: input may nest
  * deeper than the call stack.
  */
-export function unstorableTextIssues(value: unknown, prefix?: string): FieldIssue[] {
+export function unstorableInputIssues(value: unknown, prefix?: string): FieldIssue[] {
   if (typeof value === 'string') return isStorableText(value) ? [] : [textIssue([], prefix)];
   if (value === null || typeof value !== 'object') return [];
   const issues: FieldIssue[] = [];
-  const stack: Visit[] = [{ value, key: undefined, parent: undefined }];
-  while (stack.length && issues.length < MAX_TEXT_ISSUES) {
+  const stack: Visit[] = [{ value, key: undefined, parent: undefined, depth: 1 }];
+  const visitChild = (parent: Visit, key: PropertyKey, child: unknown) => {
+    if (typeof child === 'string') {
+      if (!isStorableText(child)) issues.push(textIssue([...pathOf(parent), key], prefix));
+    } else if (child !== null && typeof child === 'object') {
+      if (parent.depth >= MAX_INPUT_DEPTH) issues.push({ field: fieldName([...pathOf(parent), key], prefix), reason: `is nested deeper than ${MAX_INPUT_DEPTH} levels`, code: 'too_deep', limit: MAX_INPUT_DEPTH });
+      else stack.push({ value: child, key, parent, depth: parent.depth + 1 });
+    }
+  };
+  while (stack.length && issues.length < MAX_INPUT_ISSUES) {
     const visit = stack.pop()!;
     const current = visit.value;
-    if (typeof current === 'string') {
-      if (!isStorableText(current)) issues.push(textIssue(pathOf(visit), prefix));
-    } else if (Array.isArray(current)) {
-      for (let i = current.length - 1; i >= 0; i--) {
-        const item: unknown = current[i];
-        if (typeof item === 'string' || (item !== null && typeof item === 'object')) stack.push({ value: item, key: i, parent: visit });
-      }
+    // Children are checked in order and pushed in reverse, so issues come out in document order.
+    const pending = stack.length;
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) visitChild(visit, i, current[i]);
     } else if (current !== null && typeof current === 'object' && isPlainObject(current)) {
-      const keys = Object.keys(current);
-      for (const key of keys) if (!isStorableText(key)) issues.push(textIssue([...pathOf(visit), key], prefix));
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i]!;
-        if (isStorableText(key)) stack.push({ value: current[key], key, parent: visit });
+      for (const key of Object.keys(current)) {
+        if (isStorableText(key)) visitChild(visit, key, current[key]);
+        else issues.push(textIssue([...pathOf(visit), key], prefix));
       }
     }
+    for (let i = pending, j = stack.length - 1; i < j; i++, j--) [stack[i], stack[j]] = [stack[j]!, stack[i]!];
   }
-  return issues;
+  return issues.slice(0, MAX_INPUT_ISSUES);
 }
 
 const textIssue = (path: PropertyKey[], prefix?: string): FieldIssue => ({ field: fieldName(path, prefix), reason: UNSTORABLE_TEXT_REASON, code: 'invalid_characters' });
 
-/** Throws a ValidationError naming each field of `value` that holds unstorable text (unstorableTextIssues). */
-export function assertStorableText(value: unknown, prefix?: string): void {
-  const issues = unstorableTextIssues(value, prefix);
+/** Throws a ValidationError naming each field of `value` that cannot be stored (unstorableInputIssues). */
+export function assertStorableInput(value: unknown, prefix?: string): void {
+  const issues = unstorableInputIssues(value, prefix);
   if (issues.length) throw new ValidationError(issues);
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `limit`, read without parsing it: a
+ * bound checked before anything recurses over the parsed value (brackets inside strings do not count).
+ */
+export function jsonNestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* backslash */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > limit) return true;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+  return false;
 }
 
 const OUR_WORDS = /^[a-z]/;

@@ -3,7 +3,7 @@ import Stripe from 'stripe';
 import { z } from 'zod';
 import { stripeEvents } from '../../../db/schema/index.js';
 import { withTransaction, enqueueAfterCommit, type ServiceContext } from '../../context.js';
-import { assertStorableText, parseInput } from '../../core/validation.js';
+import { assertStorableInput, parseInput } from '../../core/validation.js';
 import { BadRequestError, DomainError } from '../../errors.js';
 
 /**
@@ -55,7 +55,7 @@ export function verifyStripeEvent(secrets: string | undefined, rawBody: Buffer, 
       continue;
     }
     parseInput(StoredEventSchema, event);
-    assertStorableText(event);
+    assertStorableInput(event);
     return event;
   }
   // Stripe's message says what is wrong (no matching signature, timestamp outside the tolerance) without revealing a secret.

@@ -59,10 +59,10 @@ describe('bad input never answers 500', () => {
 
 /**
  * A NUL (which PostgreSQL cannot store) or a lone UTF-16 surrogate (not Unicode) anywhere in the
- * input is refused before it reaches a service: 400 validation_failed, each field named by its path
- * with the code `invalid_characters`.
+ * input, or nesting past 32 levels, is refused before it reaches a service: 400 validation_failed,
+ * each field named by its path with the code `invalid_characters` or `too_deep`.
  */
-describe('text no column can store', () => {
+describe('input no column can store', () => {
   const NUL = 'a\u0000b';
   const textIssue = (field: string) => expect.objectContaining({ field, code: 'invalid_characters' });
 
@@ -178,6 +178,31 @@ describe('text no column can store', () => {
     }
     const good = await deliver(event.replace('A\\u0000B', 'A\\u00e9B'));
     expect(good.status).toBe(200);
+  });
+
+  it('refuses JSON nested deeper than 32 levels in every JSON body, naming where, before anything recurses over it', async () => {
+    const w = await createWorld(h);
+    const doc = await openApiDocument(h);
+    const ops = doc.operations.filter((op) => op.requestBody?.content['application/json']);
+    const values = await realValues(ops, w);
+    const brackets = '['.repeat(20_000) + ']'.repeat(20_000);
+    const problems: string[] = [];
+    for (const op of ops) {
+      const res = await h.request(op.method.toUpperCase(), fillPath(op.path, values), { token: await callerOf(op, w), rawBody: brackets, headers: { 'content-type': 'application/json' } });
+      if (res.status !== 400 || res.body.error.details?.issues?.[0]?.code !== 'too_deep') problems.push(`${op.operationId}: ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
+    }
+    expect(problems).toEqual([]);
+
+    // Inside free-form jsonb (program settings, payout details), where the schema itself allows any depth.
+    const deep = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+    const settings = await h.request('PATCH', `/v1/programs/${w.program.id}`, { token: w.admin.token, rawBody: `{"settings":{"custom":${deep(5000)}}}`, headers: { 'content-type': 'application/json' } });
+    expect(settings.status).toBe(400);
+    expect(settings.body.error.details.issues).toEqual([{ field: `settings.custom.${Array(30).fill('a').join('.')}`, reason: expect.any(String), code: 'too_deep', limit: 32 }]);
+    const payout = await h.request('PATCH', `/v1/programs/${w.program.id}/affiliates/${w.affiliate.member.id}`, { token: w.admin.token, rawBody: `{"payoutDetails":{"x":${brackets}}}`, headers: { 'content-type': 'application/json' } });
+    expect(payout.status).toBe(400);
+    expect(payout.body.error.details.issues[0]).toMatchObject({ code: 'too_deep' });
+    const fine = await h.request('PATCH', `/v1/programs/${w.program.id}`, { token: w.admin.token, rawBody: `{"settings":{"custom":${deep(10)}}}`, headers: { 'content-type': 'application/json' } });
+    expect(fine.status).toBe(200);
   });
 
   it('answers a broken percent-escape in a dashboard asset path with 404', async () => {

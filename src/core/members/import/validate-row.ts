@@ -1,4 +1,4 @@
-import { issuesFromZod, unstorableTextIssues } from '../../validation.js';
+import { issuesFromZod, unstorableInputIssues } from '../../validation.js';
 import type { FieldIssue } from '../../../errors.js';
 import { validateCustomFields, type CustomFieldDefinition } from '../custom-fields.js';
 import { MemberUpdateInputSchema, normalizeEmail } from '../member-input.js';
@@ -50,9 +50,9 @@ function parsePointsBalance(raw: unknown): { points: number } | { reason: string
 export function validateImportRow(line: number, raw: RawMemberRow, ctx: RowContext): { ok: true; row: ValidRow } | { ok: false; issues: FieldIssue[] } {
   // Text no column can store is the row's only issue: the checks below would echo it into reasons, which are stored too.
   const textIssues = [
-    ...unstorableTextIssues(raw.values),
-    ...unstorableTextIssues(raw.customFields, 'customFields'),
-    ...unstorableTextIssues(Object.fromEntries(raw.unknownKeys.map((key) => [key, null]))),
+    ...unstorableInputIssues(raw.values),
+    ...unstorableInputIssues(raw.customFields, 'customFields'),
+    ...unstorableInputIssues(Object.fromEntries(raw.unknownKeys.map((key) => [key, null]))),
   ];
   if (textIssues.length) return { ok: false, issues: textIssues };
   const issues: FieldIssue[] = raw.unknownKeys.map((key) => ({ field: key, reason: 'is not a known field' }));
