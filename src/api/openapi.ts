@@ -6,7 +6,7 @@ import { UnauthorizedError } from '../errors.js';
 import type { AppEnv } from './env.js';
 import { errorResponses, rateLimitedResponse } from './errors.js';
 import { authenticate, requireAccess } from './middleware/auth.js';
-import { limitJsonNesting } from './middleware/json-nesting.js';
+import { JSON_MEDIA_TYPE, limitJsonNesting } from './middleware/json-nesting.js';
 
 /** The OpenAPI extension that records who may call an operation; the authorization matrix test reads it. */
 export const ACCESS_EXTENSION = 'x-trellis-access';
@@ -23,7 +23,7 @@ export function defineRoute<const R extends Omit<RouteConfig, 'middleware'> & { 
 ) {
   const { access, responses, ...rest } = config;
   const guarded = access !== 'public';
-  const jsonBody = Object.keys(rest.request?.body?.content ?? {}).some((type) => type.includes('json'));
+  const jsonBody = Object.keys(rest.request?.body?.content ?? {}).some((type) => JSON_MEDIA_TYPE.test(type));
   const middleware = [...(guarded ? [authenticate, requireAccess(access)] : []), ...(jsonBody ? [limitJsonNesting] : [])];
   return createRoute({
     ...rest,

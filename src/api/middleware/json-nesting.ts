@@ -2,8 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { assertStorableInput, jsonNestsDeeperThan, MAX_INPUT_DEPTH } from '../../core/validation.js';
 import type { AppEnv } from '../env.js';
 
-// The media types Hono's validator parses as JSON.
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
+/** The media types Hono's validator parses as JSON (not `application/x-ndjson`, which routes stream). */
+export const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
  * Refuses a JSON body nested deeper than MAX_INPUT_DEPTH before the validator parses it: zod's
