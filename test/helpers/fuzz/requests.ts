@@ -19,7 +19,7 @@ export interface OperationContext extends SchemaContext {
   pathValues: Record<string, string>;
 }
 
-const JSON_TYPES = ['application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json'];
+const CONTENT_TYPES = ['application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/vnd.api+json', 'application/x-ndjson'];
 const MEGABYTE = 1024 * 1024;
 
 /** Raw bodies no JSON parser should choke on: broken, doubled, oversized, with a BOM or a NUL. */
@@ -80,95 +80,134 @@ export function withOneHostileField(valid: fc.Arbitrary<unknown>): fc.Arbitrary<
   });
 }
 
-function jsonBody(schema: JsonSchema | undefined, ctx: OperationContext): fc.Arbitrary<{ text: string; note: string }> {
+type Body = { text: string; note: string; headers?: Record<string, string> };
+const jsonBody = (value: unknown, note: string, contentType = 'application/json'): Body => ({ text: jsonText(value), note, headers: { 'content-type': contentType } });
+
+/** A body the schema accepts, or one with one hostile field, a hostile whole, broken text or another Content-Type. */
+function jsonBodies(schema: JsonSchema | undefined, ctx: OperationContext): { valid: fc.Arbitrary<Body>; hostile: fc.Arbitrary<Body> } {
   const valid = valueFor(schema, ctx);
-  return fc.oneof(
-    { arbitrary: valid.map((value) => ({ text: jsonText(value), note: 'schema-valid body' })), weight: 2 },
-    { arbitrary: withOneHostileField(valid).map(({ value, note }) => ({ text: jsonText(value), note })), weight: 6 },
-    { arbitrary: hostileValue.map((value) => ({ text: jsonText(value), note: 'hostile body' })), weight: 2 },
-    { arbitrary: rawBodies.map((text) => ({ text, note: 'raw body' })), weight: 1 },
-  );
+  return {
+    valid: valid.map((value) => jsonBody(value, 'schema-valid body')),
+    hostile: fc.oneof(
+      { arbitrary: withOneHostileField(valid).map(({ value, note }) => jsonBody(value, note)), weight: 8 },
+      { arbitrary: hostileValue.map((value) => jsonBody(value, 'hostile body')), weight: 2 },
+      { arbitrary: rawBodies.map((text) => ({ text, note: 'raw body', headers: { 'content-type': 'application/json' } })), weight: 1 },
+      { arbitrary: fc.tuple(valid, fc.constantFrom(...CONTENT_TYPES)).map(([value, type]) => jsonBody(value, `Content-Type ${type}`, type)), weight: 1 },
+    ),
+  };
 }
 
 const MEMBER_COLUMNS = ['externalId', 'email', 'name', 'phone', 'birthday', 'country', 'locale', 'source', 'status', 'tier', 'pointsBalance', 'referredByExternalId', 'shoe_size'];
-const cell = fc.oneof({ arbitrary: fc.constantFrom('crm-1', 'ada@example.test', 'Ada', 'DE', 'de', '12', '', 'active'), weight: 3 }, { arbitrary: hostileString.filter((s) => s.length < 10_000), weight: 2 });
+const validCell = fc.constantFrom('crm-1', 'ada@example.test', 'Ada', 'DE', 'de', '12', '', 'active', 'Gold');
+const cell = fc.oneof({ arbitrary: validCell, weight: 3 }, { arbitrary: hostileString.filter((s) => s.length < 10_000), weight: 2 });
 const quoted = (text: string) => `"${text.replace(/"/g, '""')}"`;
 
-/** Member files: a CSV or NDJSON of rows whose cells are partly hostile (imports stream them, then a job reads them). */
-function importBody(mediaType: string): fc.Arbitrary<{ text: string; note: string }> {
-  const rows = fc.tuple(fc.shuffledSubarray(MEMBER_COLUMNS, { minLength: 1 }), fc.array(fc.array(cell, { minLength: MEMBER_COLUMNS.length, maxLength: MEMBER_COLUMNS.length }), { maxLength: 4 }), fc.option(extraKey));
+/** Member files (imports stream them, then a job reads them): a CSV or NDJSON of rows, with the given cells. */
+function importBody(mediaType: string, cells: fc.Arbitrary<string>, extraColumn: fc.Arbitrary<string | null>): fc.Arbitrary<Body> {
+  const rows = fc.tuple(fc.shuffledSubarray(MEMBER_COLUMNS, { minLength: 1 }), fc.array(fc.array(cells, { minLength: MEMBER_COLUMNS.length, maxLength: MEMBER_COLUMNS.length }), { maxLength: 4 }), extraColumn);
+  const headers = { 'content-type': mediaType };
   if (mediaType === 'text/csv') {
     return rows.map(([columns, cells, extra]) => {
       const header = [...columns, ...(extra === null ? [] : [extra])];
       const lines = [header.map(quoted).join(','), ...cells.map((row) => header.map((_, i) => quoted(row[i] ?? '')).join(','))];
-      return { text: lines.join('\r\n'), note: 'CSV member file' };
+      return { text: lines.join('\r\n'), note: 'CSV member file', headers };
     });
   }
   return rows.map(([columns, cells, extra]) => {
     const keys = [...columns, ...(extra === null ? [] : [extra])];
     const lines = cells.map((row) => jsonText(objectOf(keys.map((key, i) => [key, row[i] ?? null]))));
-    return { text: lines.join('\n'), note: 'NDJSON member file' };
+    return { text: lines.join('\n'), note: 'NDJSON member file', headers };
   });
 }
 
-/** A wire-ready value for a path or query parameter: the world's real one, a schema-valid one, or a hostile one. */
-function parameterValue(p: Parameter, ctx: OperationContext): fc.Arbitrary<string> {
+function importBodies(mediaType: string): { valid: fc.Arbitrary<Body>; hostile: fc.Arbitrary<Body> } {
+  const hostile = importBody(mediaType, cell, fc.option(extraKey));
+  return {
+    valid: importBody(mediaType, validCell, fc.constant(null)),
+    hostile: fc.oneof(hostile, fc.tuple(hostile, fc.constantFrom(...CONTENT_TYPES)).map(([b, type]) => ({ ...b, note: `${b.note} as ${type}`, headers: { 'content-type': type } }))),
+  };
+}
+
+/** A wire-ready value for a path or query parameter the operation accepts: the world's real one, or a schema-valid one. */
+function validParameter(p: Parameter, ctx: OperationContext): fc.Arbitrary<string> {
   const real = ctx.pathValues[p.name];
-  const valid = valueFor(p.schema, ctx).map((v) => encodeURIComponent(typeof v === 'string' ? v : JSON.stringify(v) ?? ''));
-  return fc.oneof(
-    ...(real === undefined ? [] : [{ arbitrary: fc.constant(encodeURIComponent(real)), weight: 6 }]),
-    { arbitrary: valid, weight: 2 },
-    { arbitrary: p.in === 'path' ? hostileSegment : hostileQueryValue, weight: 3 },
-  );
+  const valid = valueFor(p.schema, ctx).map((v) => encodeURIComponent(typeof v === 'string' ? v : (JSON.stringify(v) ?? '')));
+  return real === undefined ? valid : fc.oneof({ arbitrary: fc.constant(encodeURIComponent(real)), weight: 4 }, { arbitrary: valid, weight: 1 });
 }
 
-function queryString(params: Parameter[], ctx: OperationContext): fc.Arbitrary<string> {
-  const pairs = params.map((p) => (p.required ? parameterValue(p, ctx) : fc.option(parameterValue(p, ctx), { freq: 2 })).map((value) => (value === null ? [] : [`${encodeURIComponent(p.name)}=${value}`])));
-  const extra = fc.option(fc.tuple(fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, ...params.map((p) => p.name)), hostileSegment), hostileQueryValue), { freq: 4 });
-  return fc.tuple(fc.tuple(...pairs), extra).map(([lists, more]) => {
-    const all = [...lists.flat(), ...(more === null ? [] : [`${more[0]}=${more[1]}`])];
-    return all.length ? `?${all.join('&')}` : '';
-  });
+const hostileParameter = (p: Parameter) => (p.in === 'path' ? hostileSegment : hostileQueryValue);
+
+/** Values for each parameter: valid ones, or (with `hostile`) valid ones but for one. Optional query parameters may be left out. */
+function parameterValues(params: Parameter[], ctx: OperationContext, hostile: boolean): fc.Arbitrary<(string | null)[]> {
+  const valid = fc.tuple(...params.map((p) => (p.in === 'path' || p.required ? validParameter(p, ctx) : fc.option(validParameter(p, ctx), { freq: 3 }))));
+  if (!hostile || params.length === 0) return valid;
+  return fc.tuple(valid, fc.nat(params.length - 1), fc.oneof(...params.map(hostileParameter))).map(([values, i, bad]) => values.map((v, j) => (j === i ? bad : v)));
 }
 
-function headerValues(params: Parameter[], ctx: OperationContext): fc.Arbitrary<Record<string, string>> {
-  const entries = params.map((p) =>
-    fc.option(fc.oneof(valueFor(p.schema, ctx).map(String).filter((v) => !/[\0\r\n]/.test(v) && /^[\u0000-\u00ff]*$/.test(v)), hostileHeaderValue), { freq: 2 }).map((value) => (value === null ? [] : [[p.name, value] as const])),
-  );
+function pathOf(op: Operation, params: Parameter[], values: (string | null)[]): string {
+  const byName = Object.fromEntries(params.map((p, i) => [p.name, values[i] ?? 'placeholder']));
+  return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => byName[name] ?? 'placeholder');
+}
+
+function queryOf(params: Parameter[], values: (string | null)[], extra: [string, string] | null): string {
+  const pairs = params.flatMap((p, i) => (values[i] === null ? [] : [`${encodeURIComponent(p.name)}=${values[i]}`]));
+  if (extra) pairs.push(`${extra[0]}=${extra[1]}`);
+  return pairs.length ? `?${pairs.join('&')}` : '';
+}
+
+// A parameter nobody declared, a prototype key, or a declared one given twice.
+const extraQuery = (params: Parameter[]) => fc.tuple(fc.oneof(fc.constantFrom(...PROTOTYPE_KEYS, ...params.map((p) => p.name)), hostileSegment), hostileQueryValue);
+
+const latin1 = (v: string) => !/[\0\r\n]/.test(v) && /^[\u0000-\u00ff]*$/.test(v);
+
+function headerValues(params: Parameter[], ctx: OperationContext, hostile: boolean): fc.Arbitrary<Record<string, string>> {
+  const value = (p: Parameter) => (hostile ? fc.oneof(valueFor(p.schema, ctx).map(String).filter(latin1), hostileHeaderValue) : valueFor(p.schema, ctx).map(String).filter(latin1));
+  const entries = params.map((p) => fc.option(value(p), { freq: 2 }).map((v) => (v === null ? [] : [[p.name, v] as const])));
   return fc.tuple(...entries).map((lists) => Object.fromEntries(lists.flat()));
 }
 
 /**
- * Requests for one operation: its path with real or hostile parameters, hostile query values and
- * headers, and a body that is valid, valid but for one hostile field, hostile, or broken text.
+ * Requests for one operation, each with (mostly) one hostile place so the rest gets it past
+ * validation to the services: all valid, or a hostile body, path parameter, query value or header,
+ * or everything hostile at once. Path parameters are the world's real ids unless made hostile.
  */
-export function requestArbitrary(ctx: OperationContext, body?: fc.Arbitrary<{ text: string; note: string; headers?: Record<string, string> }>): fc.Arbitrary<FuzzRequest> {
+export function requestArbitrary(ctx: OperationContext, body?: fc.Arbitrary<Body>): fc.Arbitrary<FuzzRequest> {
   const { op } = ctx;
   const pathParams = op.parameters.filter((p) => p.in === 'path');
-  const path = fc.tuple(...pathParams.map((p) => parameterValue(p, ctx).map((value) => [p.name, value] as const))).map((values) => {
-    const byName = Object.fromEntries(values);
-    return op.path.replace(/\{([^}]+)\}/g, (_, name: string) => byName[name] ?? 'placeholder');
-  });
-  const query = queryString(op.parameters.filter((p) => p.in === 'query'), ctx);
-  const headers = headerValues(op.parameters.filter((p) => p.in === 'header'), ctx);
+  const queryParams = op.parameters.filter((p) => p.in === 'query');
+  const headerParams = op.parameters.filter((p) => p.in === 'header');
   const content = op.requestBody?.content ?? {};
-  const mediaTypes = Object.keys(content);
-  type Body = { text: string; note: string; headers?: Record<string, string> };
-  const bodies: fc.Arbitrary<Body> = body
-    ? body
-    : mediaTypes.length === 0
-      ? fc.oneof({ arbitrary: fc.constant<Body>({ text: '', note: 'no body' }), weight: 4 }, { arbitrary: hostileValue.map((v) => ({ text: jsonText(v), note: 'unexpected body' })), weight: 1 })
-      : fc.constantFrom(...mediaTypes).chain((type) =>
-          /^application\/([\w.-]+\+)?json$/.test(type)
-            ? fc.tuple(jsonBody(content[type], ctx), fc.constantFrom(...JSON_TYPES)).map(([b, contentType]) => ({ ...b, headers: { 'content-type': contentType } }))
-            : fc.tuple(importBody(type), fc.constantFrom(type, type, type, 'application/json', 'text/plain')).map(([b, contentType]) => ({ ...b, headers: { 'content-type': contentType } })),
-        );
-  return fc.tuple(path, query, headers, bodies).map(([p, q, h, b]) => ({
-    method: op.method.toUpperCase(),
-    url: p + q,
-    headers: { ...h, ...(b.headers ?? {}) },
-    // GET cannot carry a body; any other method may get one the operation does not expect.
-    ...((b.text === '' && !b.headers?.['content-type']) || op.method === 'get' ? {} : { body: b.text }),
-    note: b.note,
-  }));
+  const mediaType = Object.keys(content)[0];
+  const bodies = body
+    ? { valid: body, hostile: body }
+    : mediaType === undefined
+      ? { valid: fc.constant<Body>({ text: '', note: 'no body' }), hostile: hostileValue.map((v) => jsonBody(v, 'unexpected body')) }
+      : /^application\/([\w.-]+\+)?json$/.test(mediaType)
+        ? jsonBodies(content[mediaType], ctx)
+        : importBodies(mediaType);
+  const request = (hostile: { path?: boolean; query?: boolean; headers?: boolean; body?: boolean }, note: string) =>
+    fc
+      .tuple(
+        parameterValues(pathParams, ctx, hostile.path === true),
+        parameterValues(queryParams, ctx, hostile.query === true),
+        hostile.query ? fc.option(extraQuery(queryParams), { freq: 3 }) : fc.constant(null),
+        headerValues(headerParams, ctx, hostile.headers === true),
+        hostile.body ? bodies.hostile : bodies.valid,
+      )
+      .map(([path, query, extra, headers, b]): FuzzRequest => ({
+        method: op.method.toUpperCase(),
+        url: pathOf(op, pathParams, path) + queryOf(queryParams, query, extra),
+        headers: { ...headers, ...(b.headers ?? {}) },
+        // GET cannot carry a body; any other method may get one the operation does not expect.
+        ...((b.text === '' && !b.headers?.['content-type']) || op.method === 'get' ? {} : { body: b.text }),
+        note: note === 'body' ? b.note : note,
+      }));
+  return fc.oneof(
+    { arbitrary: request({}, 'all valid'), weight: 2 },
+    { arbitrary: request({ body: true }, 'body'), weight: op.method === 'get' ? 1 : 6 },
+    ...(pathParams.length ? [{ arbitrary: request({ path: true }, 'a hostile path parameter'), weight: 1 }] : []),
+    { arbitrary: request({ query: true }, 'a hostile query value'), weight: queryParams.length ? 2 : 1 },
+    ...(headerParams.length ? [{ arbitrary: request({ headers: true }, 'a hostile header'), weight: 1 }] : []),
+    { arbitrary: request({ path: true, query: true, headers: true, body: true }, 'everything hostile'), weight: 1 },
+  );
 }

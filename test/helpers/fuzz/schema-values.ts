@@ -40,7 +40,13 @@ export function propertyNames(schema: JsonSchema | undefined, schemas: Record<st
 
 const MAX_DEPTH = 6;
 const DAY = 86_400_000;
-const dates = fc.date({ min: new Date(Date.now() - 400 * DAY), max: new Date(Date.now() + 400 * DAY), noInvalidDate: true });
+// Mostly the past: many instants (occurredAt, completedAt) must not be in the future.
+const dates = fc.oneof(
+  { arbitrary: fc.date({ min: new Date(Date.now() - 400 * DAY), max: new Date(Date.now() - 60_000), noInvalidDate: true }), weight: 3 },
+  { arbitrary: fc.date({ min: new Date(Date.now() + DAY), max: new Date(Date.now() + 400 * DAY), noInvalidDate: true }), weight: 1 },
+);
+// Plain addresses: fc.emailAddress's RFC corner cases are for the hostile side.
+const emails = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/), fc.constantFrom('example.test', 'shop.example')).map(([local, domain]) => `${local}@${domain}`);
 
 function stringValue(s: JsonSchema): fc.Arbitrary<string> {
   const min = s.minLength ?? 0;
@@ -53,7 +59,7 @@ function stringValue(s: JsonSchema): fc.Arbitrary<string> {
     case 'date':
       return dates.map((d) => d.toISOString().slice(0, 10));
     case 'email':
-      return fc.emailAddress().filter(fits);
+      return emails.filter(fits);
     case 'uri':
       return fc.oneof(fc.constantFrom('https://shop.example/landing', 'https://www.shop.example/a?b=c', 'https://publisher.example'), fc.webUrl()).filter(fits);
     case 'ip':
@@ -71,14 +77,20 @@ function stringValue(s: JsonSchema): fc.Arbitrary<string> {
   return fc.string({ minLength: min, maxLength: Math.min(max, 60) });
 }
 
+const clamp = (n: number, min: number, max: number) => Math.min(Math.max(n, min), max);
+
 function numberValue(s: JsonSchema, integer: boolean): fc.Arbitrary<number> {
   const lower = s.minimum ?? (typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum + (integer ? 1 : Number.EPSILON) : undefined);
   const upper = s.maximum ?? (typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum - (integer ? 1 : Number.EPSILON) : undefined);
   if (integer) {
     const min = Math.max(lower ?? -1_000_000, Number.MIN_SAFE_INTEGER);
     const max = Math.min(upper ?? 1_000_000, Number.MAX_SAFE_INTEGER);
-    // The bounds themselves are where storage overflows, so they come up often.
-    return fc.oneof({ arbitrary: fc.integer({ min, max }), weight: 4 }, { arbitrary: fc.constantFrom(min, max), weight: 1 });
+    // Mostly everyday amounts; the bounds themselves, where storage overflows, come up often too.
+    return fc.oneof(
+      { arbitrary: fc.integer({ min: clamp(0, min, max), max: clamp(1000, min, max) }), weight: 3 },
+      { arbitrary: fc.integer({ min, max }), weight: 1 },
+      { arbitrary: fc.constantFrom(min, max), weight: 1 },
+    );
   }
   return fc.double({ min: lower ?? -1e6, max: upper ?? 1e6, noNaN: true, noDefaultInfinity: true });
 }
@@ -92,14 +104,43 @@ function objectValue(s: JsonSchema, ctx: SchemaContext, depth: number): fc.Arbit
     const values = typeof extra === 'object' && Object.keys(extra).length ? valueFor(extra, ctx, depth + 1) : fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.boolean());
     return fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), values, { maxKeys: 3 });
   }
-  const model: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const [name, sub] of properties) model[name] = withRealValue(name, valueFor(sub, ctx, depth + 1), ctx);
-  return fc.record(model, { requiredKeys: [...required].filter((name) => name in model) });
+  // An optional property is given a third of the time: each one risks a rule across fields (`only a paid tier has a fee`).
+  const entries = properties.map(([name, sub]) => {
+    const value = withRealValue(name, valueFor(sub, ctx, depth + 1), ctx).map((v) => [name, v] as const);
+    return required.has(name) ? value : fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary: value, weight: 1 });
+  });
+  return fc.tuple(...entries).map((pairs) => Object.fromEntries(pairs.filter((pair) => pair !== null)));
 }
 
+const shopUrls = fc.constantFrom('https://shop.example/landing', 'https://www.shop.example/a?b=c', 'https://shop.example/join');
+/** Properties whose valid values their schema does not spell out (a market's country, a currency): what clients send. */
+const WELL_KNOWN: Record<string, fc.Arbitrary<unknown>> = {
+  email: emails,
+  country: fc.constantFrom('DE', 'US', 'FR', 'BR'),
+  currency: fc.constantFrom('EUR', 'USD'),
+  base: fc.constantFrom('EUR', 'USD'),
+  quote: fc.constantFrom('EUR', 'USD', 'BRL'),
+  rate: fc.constantFrom('0.9215', '1', '5.4321'),
+  code: fc.stringMatching(/^[A-Z][A-Z0-9]{2,11}$/),
+  promoCode: fc.stringMatching(/^[A-Z][A-Z0-9]{2,11}$/),
+  payoutCurrency: fc.constantFrom('EUR', 'USD'),
+  feeCurrency: fc.constantFrom('EUR', 'USD'),
+  locale: fc.constantFrom('de', 'en', 'de-DE'),
+  defaultLocale: fc.constantFrom('de', 'en'),
+  birthday: fc.constant('1990-04-23'),
+  destinationUrl: shopUrls,
+  fallbackUrl: shopUrls,
+  returnUrl: shopUrls,
+  refreshUrl: shopUrls,
+  website: fc.constant('https://publisher.example'),
+};
+
+/** The world's real value for an id-like property, a well-known value, or a generated one. */
 function withRealValue(name: string, generated: fc.Arbitrary<unknown>, ctx: SchemaContext): fc.Arbitrary<unknown> {
   const real = ctx.realValue(name);
-  return real === undefined ? generated : fc.oneof({ arbitrary: fc.constant(real), weight: 4 }, { arbitrary: generated, weight: 1 });
+  if (real !== undefined) return fc.oneof({ arbitrary: fc.constant(real), weight: 4 }, { arbitrary: generated, weight: 1 });
+  const known = WELL_KNOWN[name];
+  return known ? fc.oneof({ arbitrary: known, weight: 5 }, { arbitrary: generated, weight: 1 }) : generated;
 }
 
 /** A value the schema accepts (most of the time: cross-field rules are the services' to check). */
@@ -112,7 +153,7 @@ export function valueFor(schema: JsonSchema | undefined, ctx: SchemaContext, dep
   if (Array.isArray(s.allOf)) return valueFor(mergeAll(s.allOf, ctx.schemas), ctx, depth);
   const generated = typedValue(s, ctx, depth);
   // The schema's own example is valid by construction, and often the only value a free-text field checks for.
-  return s.example !== undefined ? fc.oneof({ arbitrary: fc.constant(s.example), weight: 1 }, { arbitrary: generated, weight: 2 }) : generated;
+  return s.example !== undefined ? fc.oneof(fc.constant(s.example), generated) : generated;
 }
 
 function typedValue(s: JsonSchema, ctx: SchemaContext, depth: number): fc.Arbitrary<unknown> {

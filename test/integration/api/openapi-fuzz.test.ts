@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRINCIPALS, type Principal } from '../../../src/core/auth/actor.js';
-import { createWorld, type World } from '../../helpers/factories.js';
+import { createWorld, TEST_PASSWORD, type World } from '../../helpers/factories.js';
 import { hostileHeaderValue, jsonText } from '../../helpers/fuzz/hostile-values.js';
 import { requestArbitrary, withOneHostileField, type FuzzRequest, type OperationContext } from '../../helpers/fuzz/requests.js';
 import { propertyNames, valueFor } from '../../helpers/fuzz/schema-values.js';
@@ -66,7 +66,9 @@ async function operationContext(op: Operation, doc: OpenApiDocument, world: Worl
     const real = realName(name);
     if (real) values[name] = await PATH_VALUES[real]!(h, world);
   }
-  return { op, schemas: doc.schemas, pathValues: values, realValue: (property) => values[property] };
+  // The world's own password, so logins and password changes can succeed; the login as its admin.
+  const known: Record<string, string> = { password: TEST_PASSWORD, currentPassword: TEST_PASSWORD, ...(op.operationId === 'login' ? { email: world.admin.email } : {}) };
+  return { op, schemas: doc.schemas, pathValues: values, realValue: (property) => values[property] ?? known[property] };
 }
 
 /** Stripe's events as Stripe signs them (mostly), with one field hostile, so they reach the event store. */
@@ -146,6 +148,7 @@ describe('the API under hostile input', () => {
       const requests$ = requestArbitrary(ctx, op.operationId === 'receiveStripeWebhook' ? stripeEvents(ctx) : undefined);
       const started = performance.now();
       let slowest = { ms: 0, req: undefined as FuzzRequest | undefined };
+      const statuses: Record<number, number> = {};
       for (const caller of CALLERS) {
         const allowed = op.access === 'public' || (caller !== 'anonymous' && (op.access as Principal[]).includes(caller));
         const token = caller === 'anonymous' ? undefined : world.tokens[caller];
@@ -164,6 +167,7 @@ describe('the API under hostile input', () => {
               return false;
             }
             const problem = fault(answer);
+            statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
             if (problem) failure = { req, answer, problem };
             else if (answer.status < 300) reached.add(op.operationId);
             return problem === undefined;
@@ -174,7 +178,7 @@ describe('the API under hostile input', () => {
       }
       if (VERBOSE) {
         const s = slowest.req;
-        process.stdout.write(`${op.operationId}: ${Math.round(performance.now() - started)} ms; slowest ${Math.round(slowest.ms)} ms ${s ? `${s.method} ${clip(s.url, 80)} [${s.note}] ${clip(JSON.stringify(s.body ?? ''), 120)}` : ''}\n`);
+        process.stdout.write(`${op.operationId}: ${JSON.stringify(statuses)} ${Math.round(performance.now() - started)} ms; slowest ${Math.round(slowest.ms)} ms ${s ? `${s.method} ${clip(s.url, 80)} [${s.note}] ${clip(JSON.stringify(s.body ?? ''), 120)}` : ''}\n`);
       }
     }
     expect(problems, `seed ${SEED}, ${requests} requests`).toEqual([]);
