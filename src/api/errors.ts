@@ -109,11 +109,12 @@ const TARGET_PREFIX: Record<string, string | undefined> = {
 /**
  * defaultHook of the OpenAPIHono app, which every declared input of every operation (body, path,
  * query, headers) passes: a failed validation becomes a ValidationError, and so does valid input
- * holding text no column can store (a NUL, a lone surrogate), before any of it reaches a service.
+ * no column can store (a NUL, a lone surrogate, nesting past 32 levels: unstorableInputIssues),
+ * before any of it reaches a service.
  */
 export function validationHook(result: { success: boolean; data?: unknown; error?: unknown; target: string }): void {
   const prefix = TARGET_PREFIX[result.target];
-  // `data` is the parsed value, or the raw input when parsing failed: unstorable text is named either way.
+  // `data` is the parsed value, or the raw input when parsing failed: unstorable input is named either way.
   const issues = result.success ? [] : issuesFromZod(result.error as ZodError, prefix);
   issues.push(...unstorableInputIssues(result.data, prefix));
   if (issues.length) throw new ValidationError(issues);
