@@ -166,6 +166,20 @@ function headerValues(params: Parameter[], ctx: OperationContext, hostile: boole
   return fc.tuple(...entries).map((lists) => Object.fromEntries(lists.flat()));
 }
 
+/** The caller's language: none, one we ship (so errors come localised), or a header no parser expects. */
+const language: fc.Arbitrary<Record<string, string>> = fc.oneof(
+  { arbitrary: fc.constant({}), weight: 4 },
+  { arbitrary: fc.constantFrom('de', 'ja', 'zh-CN', 'pt-BR', 'fr;q=0.9, es;q=0.8').map((v) => ({ 'accept-language': v })), weight: 2 },
+  {
+    arbitrary: fc.oneof(
+      fc.constantFrom('de;q=abc', '*;q=0', '-', ',,,,', 'x'.repeat(5000), 'de-'.repeat(300)).map((v) => ({ 'accept-language': v })),
+      fc.constantFrom('trellis_lang=%E0%A4%A', 'trellis_lang=__proto__', 'trellis_lang="de', `trellis_lang=${'x'.repeat(4000)}`).map((v) => ({ cookie: v })),
+      hostileHeaderValue.map((v) => ({ 'accept-language': v, 'x-request-id': v })),
+    ),
+    weight: 1,
+  },
+);
+
 /**
  * Requests for one operation, each with (mostly) one hostile place so the rest gets it past
  * validation to the services: all valid, or a hostile body, path parameter, query value or header,
@@ -193,11 +207,12 @@ export function requestArbitrary(ctx: OperationContext, body?: fc.Arbitrary<Body
         hostile.query ? fc.option(extraQuery(queryParams), { freq: 3 }) : fc.constant(null),
         headerValues(headerParams, ctx, hostile.headers === true),
         hostile.body ? bodies.hostile : bodies.valid,
+        language,
       )
-      .map(([path, query, extra, headers, b]): FuzzRequest => ({
+      .map(([path, query, extra, headers, b, lang]): FuzzRequest => ({
         method: op.method.toUpperCase(),
         url: pathOf(op, pathParams, path) + queryOf(queryParams, query, extra),
-        headers: { ...headers, ...(b.headers ?? {}) },
+        headers: { ...lang, ...headers, ...(b.headers ?? {}) },
         // GET cannot carry a body; any other method may get one the operation does not expect.
         ...((b.text === '' && !b.headers?.['content-type']) || op.method === 'get' ? {} : { body: b.text }),
         note: note === 'body' ? b.note : note,
