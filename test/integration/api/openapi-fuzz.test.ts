@@ -18,13 +18,13 @@ import { openApiDocument, PATH_VALUES, type OpenApiDocument, type Operation } fr
  * cases reach the services and the database. Every answer must be a 2xx/3xx or a 4xx in the
  * error envelope; a 5xx or a bare error fails. Object.prototype must come out untouched.
  *
- * Seeded and bounded: FUZZ_RUNS cases per operation and allowed caller (default 3; one for a
+ * Seeded and bounded: FUZZ_RUNS cases per operation and allowed caller (default 6; one for a
  * caller it refuses), FUZZ_SEED (printed on failure; random otherwise), FUZZ_ONLY=<operationId,...>
  * to replay some operations, FUZZ_SHRINK=1 to shrink a failure to its smallest case, FUZZ_VERBOSE=1
  * to print each operation's time and slowest case. `npm run fuzz` runs 100 cases each.
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 31);
 const ONLY = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',')) : undefined;
 const SHRINK = process.env.FUZZ_SHRINK === '1';
