@@ -36,9 +36,10 @@ export interface ReceivedEvent {
 }
 
 /**
- * The verified event, checked to be an event the store can hold. `secrets` is STRIPE_WEBHOOK_SECRET: one signing secret, or several separated
- * by commas, because Stripe gives each endpoint its own (one for the platform's events, one for
- * the connected accounts' events) and a rolled secret overlaps the old one for a while.
+ * The verified event, checked to be an event the store can hold (StoredEventSchema, storable
+ * input). `secrets` is STRIPE_WEBHOOK_SECRET: one signing secret, or several separated by commas,
+ * because Stripe gives each endpoint its own (one for the platform's events, one for the connected
+ * accounts' events) and a rolled secret overlaps the old one for a while.
  */
 export function verifyStripeEvent(secrets: string | undefined, rawBody: Buffer, signature: string | undefined): Stripe.Event {
   // A request without a signature is not from Stripe, whatever this server's configuration.

@@ -48,7 +48,8 @@ function parsePointsBalance(raw: unknown): { points: number } | { reason: string
 
 /** Checks one raw row on its own (form, custom field types, tier name); matching comes later. */
 export function validateImportRow(line: number, raw: RawMemberRow, ctx: RowContext): { ok: true; row: ValidRow } | { ok: false; issues: FieldIssue[] } {
-  // Text no column can store is the row's only issue: the checks below would echo it into reasons, which are stored too.
+  // Input no column can store (a NUL, a lone surrogate, deep nesting) is the row's only issue: the
+  // checks below would echo it into reasons, which are stored too.
   const textIssues = [
     ...unstorableInputIssues(raw.values),
     ...unstorableInputIssues(raw.customFields, 'customFields'),
