@@ -145,7 +145,7 @@ describe('the API under hostile input', () => {
       // A fresh world per operation: a case may rotate keys, revoke the API key or disable a user.
       const world = await createWorld(h, { links: {} });
       const ctx = await operationContext(op, doc, world);
-      const requests$ = requestArbitrary(ctx, op.operationId === 'receiveStripeWebhook' ? stripeEvents(ctx) : undefined);
+      const cases = requestArbitrary(ctx, op.operationId === 'receiveStripeWebhook' ? stripeEvents(ctx) : undefined);
       const started = performance.now();
       let slowest = { ms: 0, req: undefined as FuzzRequest | undefined };
       const statuses: Record<number, number> = {};
@@ -154,7 +154,7 @@ describe('the API under hostile input', () => {
         const token = caller === 'anonymous' ? undefined : world.tokens[caller];
         let failure: { req: FuzzRequest; answer?: Answer; problem: string } | undefined;
         const result = await fc.check(
-          fc.asyncProperty(requests$, async (req) => {
+          fc.asyncProperty(cases, async (req) => {
             requests++;
             let answer: Answer | undefined;
             const sent = performance.now();
