@@ -31,6 +31,10 @@ export const FIELD_ISSUE_CODES = [
   'invalid_format',
   'not_allowed',
   'unknown_field',
+  /** A NUL character or a lone UTF-16 surrogate: text no column can store. */
+  'invalid_characters',
+  /** Arrays and objects nested deeper than `limit` levels. */
+  'too_deep',
   'invalid',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { issuesFromZod } from '../core/validation.js';
+import { issuesFromZod, unstorableInputIssues } from '../core/validation.js';
 import { DomainError, RateLimitedError, ValidationError } from '../errors.js';
 import { localizedErrorMessage } from '../i18n/error-messages.js';
 import type { AppEnv } from './env.js';
@@ -106,10 +106,18 @@ const TARGET_PREFIX: Record<string, string | undefined> = {
   cookie: 'cookie',
 };
 
-/** defaultHook of the OpenAPIHono app: a failed request validation becomes a ValidationError. */
-export function validationHook(result: { success: boolean; error?: unknown; target: string }): void {
-  if (result.success) return;
-  throw new ValidationError(issuesFromZod(result.error as ZodError, TARGET_PREFIX[result.target]));
+/**
+ * defaultHook of the OpenAPIHono app, which every declared input of every operation (body, path,
+ * query, headers) passes: a failed validation becomes a ValidationError, and so does valid input
+ * no column can store (a NUL, a lone surrogate, nesting past 32 levels: unstorableInputIssues),
+ * before any of it reaches a service.
+ */
+export function validationHook(result: { success: boolean; data?: unknown; error?: unknown; target: string }): void {
+  const prefix = TARGET_PREFIX[result.target];
+  // `data` is the parsed value, or the raw input when parsing failed: unstorable input is named either way.
+  const issues = result.success ? [] : issuesFromZod(result.error as ZodError, prefix);
+  issues.push(...unstorableInputIssues(result.data, prefix));
+  if (issues.length) throw new ValidationError(issues);
 }
 
 export function errorBody(code: string, message: string, requestId: string, details?: unknown): ErrorEnvelope {

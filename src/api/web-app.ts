@@ -28,6 +28,15 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <h1>The dashboards are not built</h1><p>Run <code>npm run build</code> (or <code>npm start</code>, which builds them when needed), then reload.</p>
 <p>The API is up: <a href="/docs">/docs</a>.</p></body></html>`;
 
+/** The percent-decoded path; undefined for a broken escape (`%E0%A4%A`): no file has that name. */
+function decodedPath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Serves the web app: hashed assets from web/dist/assets (cached for a year: a new build has new
  * names) and index.html for the app's routes (never cached, so a deploy shows at once), under
@@ -36,7 +45,8 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 export function registerWebApp(app: OpenAPIHono<AppEnv>, dist = WEB_DIST): void {
   const assets = join(dist, 'assets');
   app.get('/assets/*', async (c) => {
-    const relative = decodeURIComponent(c.req.path.slice('/assets/'.length));
+    const relative = decodedPath(c.req.path.slice('/assets/'.length));
+    if (relative === undefined) return c.notFound();
     const file = normalize(join(assets, relative));
     if (!file.startsWith(assets + sep) || !existsSync(file)) return c.notFound();
     const body = await readFile(file);

@@ -1,4 +1,5 @@
 import type { ClickSubIds } from '../../../db/schema/partitioned.js';
+import { isStorableText } from '../../core/validation.js';
 
 /**
  * What the redirect learns about a visitor from the request. Only trusted proxy headers named in
@@ -43,7 +44,10 @@ export function referrerHost(referer: string | undefined): string | null {
 
 const SUB_ID = /^sub[1-5]$/;
 const UTM = /^utm_[a-z0-9_]{1,40}$/;
-/** Longer values are dropped, not refused: the visitor still gets their redirect. */
+/**
+ * Longer values are dropped, not refused: the visitor still gets their redirect. So are values
+ * with a NUL or a lone surrogate (`%00`): the database cannot store one, and would refuse the click.
+ */
 export const MAX_PARAM_LENGTH = 200;
 const MAX_PARAMS = 20;
 
@@ -78,7 +82,7 @@ export function passThroughParams(query: string): PassThrough | null {
     const isSub = SUB_ID.test(key);
     if (!isSub && !UTM.test(key)) continue;
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1));
-    if (value === undefined || value.length > MAX_PARAM_LENGTH) continue;
+    if (value === undefined || value.length > MAX_PARAM_LENGTH || !isStorableText(value)) continue;
     result ??= { params: {}, subIds: null };
     if (!(key in result.params) && Object.keys(result.params).length >= MAX_PARAMS) continue;
     result.params[key] = value;

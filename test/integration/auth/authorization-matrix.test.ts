@@ -1,27 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  apiKeys,
-  commissionPolicies,
-  commissionPolicyVersions,
-  customFieldDefinitions,
-  importRuns,
-  memberOrders,
-  payoutAccounts,
-  payoutRuns,
-  payouts,
-  memberTags,
-  members,
-  notifications,
-  pointsEntries,
-  promoCodes,
-  tiers,
-} from '../../../db/schema/index.js';
+import { members, notifications, payoutAccounts, payoutRuns, tiers } from '../../../db/schema/index.js';
 import { PRINCIPALS, type Principal } from '../../../src/core/auth/actor.js';
 import { ACCESS_EXTENSION } from '../../../src/api/openapi.js';
 import { createAffiliate, createCommission, createConversion, createLink, createWorld, TEST_PASSWORD, type World } from '../../helpers/factories.js';
 import { createHarness, type Harness } from '../../helpers/harness.js';
+import { fillPath, hasBody, isGuarded, label, operations as listOperations, PATH_VALUES, type Operation } from '../../helpers/openapi-operations.js';
 
 /**
  * The authorization matrix, generic over the live OpenAPI document: every operation any engineer
@@ -58,123 +43,7 @@ const PUBLIC_OPERATIONS = new Set([
   'receiveStripeWebhook',
 ]);
 
-/**
- * How to get a real id (or name) for each path parameter, built in a given world. An operation
- * with a parameter missing here fails the matrix: add a line when a route introduces a new name.
- * Direct inserts are fine; the resource only has to exist in that world.
- */
-const PATH_VALUES: Record<string, (w: World) => Promise<string> | string> = {
-  programId: (w) => w.program.id,
-  // The affiliate is also a member, so one id serves /members/{memberId} and /affiliates/{memberId}.
-  // It has a connected payout account too, so reading /payout-account finds one.
-  memberId: async (w) => {
-    await h.db.insert(payoutAccounts).values({ programId: w.program.id, memberId: w.affiliate.member.id, stripeAccountId: `acct_matrix${w.affiliate.member.id.slice(-10)}` }).onConflictDoNothing();
-    return w.affiliate.member.id;
-  },
-  userId: (w) => w.manager.user.id,
-  marketId: (w) => w.markets[0]!.id,
-  keyId: async (w) => (await h.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.programId, w.program.id)))[0]!.id,
-  tierId: async (w) => (await h.db.insert(tiers).values({ programId: w.program.id, name: 'Gold', rank: 1 }).returning())[0]!.id,
-  fieldKey: async (w) => {
-    await h.db.insert(customFieldDefinitions).values({ programId: w.program.id, key: 'shoe_size', label: 'Shoe size', type: 'number' });
-    return 'shoe_size';
-  },
-  tag: async (w) => {
-    await h.db.insert(memberTags).values({ programId: w.program.id, memberId: w.affiliate.member.id, tag: 'vip' });
-    return 'vip';
-  },
-  segment: () => 'loyal',
-  // A slug nobody has: the redirect is public, so only its 404 is exercised here.
-  slug: () => 'matrixSlug',
-  // Transparency log tiles and proofs (public): a tile path and a tree size.
-  level: () => '0',
-  tileIndex: () => '000',
-  from: () => '0',
-  linkId: async (w) => (await createLink(h, w)).id,
-  importId: async (w) => (await h.db.insert(importRuns).values({ programId: w.program.id, format: 'csv', status: 'completed' }).returning())[0]!.id,
-  entryId: async (w) =>
-    (
-      await h.db
-        .insert(pointsEntries)
-        .values({ programId: w.program.id, memberId: w.affiliate.member.id, kind: 'earn', amount: 10, idempotencyKey: 'matrix', requestHash: 'matrix', actorType: 'system' })
-        .returning()
-    )[0]!.id,
-  // A commission policy market (a country code or 'default'), with one version so reads have data.
-  market: async (w) => {
-    const [policy] = await h.db.insert(commissionPolicies).values({ programId: w.program.id, country: 'DE' }).returning();
-    await h.db
-      .insert(commissionPolicyVersions)
-      .values({ policyId: policy!.id, programId: w.program.id, country: 'DE', version: 1, effectiveFrom: new Date(), mode: 'per_signup', currency: 'EUR', signupAmount: 500, holdDays: 30, attributionWindowDays: 30 });
-    return 'DE';
-  },
-  // A commission of the world's affiliate in DE (inserted with its conversion).
-  commissionId: async (w) => (await createCommission(h, w)).id,
-  conversionId: async (w) => (await createConversion(h, w)).id,
-  promoCodeId: async (w) =>
-    (await h.db.insert(promoCodes).values({ programId: w.program.id, code: `MATRIX${w.program.id.slice(-6).toUpperCase()}`, partnerMemberId: w.affiliate.member.id }).returning())[0]!.id,
-  // A payout run and a (manual, pending) payout of the world's affiliate, inserted directly.
-  runId: async (w) => (await h.db.insert(payoutRuns).values({ programId: w.program.id, trigger: 'admin', method: 'manual', status: 'completed', cutoffAt: new Date() }).returning())[0]!.id,
-  payoutId: async (w) => {
-    const [run] = await h.db.insert(payoutRuns).values({ programId: w.program.id, trigger: 'admin', method: 'manual', status: 'completed', cutoffAt: new Date() }).returning();
-    const values = { runId: run!.id, programId: w.program.id, partnerMemberId: w.affiliate.member.id, currency: 'EUR', amount: 5000, commissionCount: 0, method: 'manual' as const, idempotencyKey: `matrix:${run!.id}` };
-    return (await h.db.insert(payouts).values(values).returning())[0]!.id;
-  },
-  // Translation overrides: a market of the world and a shipped locale; namespace and key name a text.
-  country: () => 'DE',
-  locale: () => 'de',
-  namespace: () => 'statements',
-  key: () => 'title',
-  orderId: async (w) =>
-    (
-      await h.db
-        .insert(memberOrders)
-        .values({ programId: w.program.id, memberId: w.affiliate.member.id, externalId: 'matrix-1', requestHash: 'matrix', amount: 1000, currency: 'EUR', occurredAt: new Date() })
-        .returning()
-    )[0]!.id,
-};
-
-interface Operation {
-  operationId: string;
-  method: string;
-  path: string;
-  access: unknown;
-  pathParams: string[];
-  requiredQuery: string[];
-}
-
-const label = (op: Operation) => `${op.method.toUpperCase()} ${op.path} (${op.operationId})`;
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-const hasBody = (op: Operation) => op.method !== 'get' && op.method !== 'delete';
-
-async function operations(): Promise<Operation[]> {
-  const doc = await h.request('GET', '/openapi.json');
-  expect(doc.status).toBe(200);
-  const ops: Operation[] = [];
-  for (const [path, item] of Object.entries<Record<string, any>>(doc.body.paths)) {
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!op) continue;
-      const params: { name: string; in: string; required?: boolean }[] = op.parameters ?? [];
-      ops.push({
-        operationId: op.operationId,
-        method,
-        path,
-        access: op[ACCESS_EXTENSION],
-        pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!),
-        requiredQuery: params.filter((p) => p.in === 'query' && p.required).map((p) => p.name),
-      });
-    }
-  }
-  // A guard against a vacuous matrix: the document really lists the API.
-  expect(ops.length).toBeGreaterThan(15);
-  return ops;
-}
-
-const isGuarded = (op: Operation): op is Operation & { access: Principal[] } => Array.isArray(op.access);
-
-function fillPath(path: string, values: Record<string, string>): string {
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? 'placeholder'));
-}
+const operations = () => listOperations(h);
 
 function call(op: Operation, url: string, token?: string) {
   return h.request(op.method.toUpperCase(), url, { token, ...(hasBody(op) ? { body: {} } : {}) });
@@ -242,7 +111,7 @@ describe('authorization matrix', () => {
     for (const name of names) {
       const build = PATH_VALUES[name];
       if (!build) throw new Error(`No PATH_VALUES entry for {${name}}; add one.`);
-      values[name] = await build(a);
+      values[name] = await build(h, a);
     }
 
     expect(readsWithIds.length).toBeGreaterThan(5);
@@ -425,7 +294,7 @@ describe('ids named in bodies and queries', () => {
     expect(unknown, 'give these properties a kind in KIND_OF, or list them in NOT_NAMED_IDS with a reason').toEqual([]);
     const { a, outOfScope } = await scopeFixtures();
     const pathValues: Record<string, string> = {};
-    for (const name of new Set(ids.flatMap(({ op }) => op.pathParams))) pathValues[name] = await PATH_VALUES[name]!(a);
+    for (const name of new Set(ids.flatMap(({ op }) => op.pathParams))) pathValues[name] = await PATH_VALUES[name]!(h, a);
 
     const problems: string[] = [];
     let compared = 0;
@@ -484,7 +353,7 @@ describe('ids named in bodies and queries', () => {
       }
       const values: Record<string, string> = { programId: a.program.id };
       for (const p of op.pathParams) if (p in inTheUs) values[p] = await inTheUs[p]!();
-      for (const q of op.requiredQuery) values[q] ??= await PATH_VALUES[q]!(a);
+      for (const q of op.requiredQuery) values[q] ??= await PATH_VALUES[q]!(h, a);
       const query = op.requiredQuery.map((q) => `${q}=${encodeURIComponent(values[q]!)}`).join('&');
       const url = fillPath(op.path, values) + (query ? `?${query}` : '');
       // The resource is real: the admin reads it. The manager's 404 comes from scope.

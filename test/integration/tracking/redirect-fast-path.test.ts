@@ -63,4 +63,23 @@ describe('the redirect fast path on node:http', () => {
     expect((await fetch(`${base}/r/${link.slug}`, { method: 'POST', redirect: 'manual' })).status).toBe(404);
     expect(await storedClicks(h, link.id)).toEqual([]);
   });
+
+  it('drops sub-ids with a NUL, so the click is still stored, and answers NUL paths with 4xx', async () => {
+    const w = await linkWorld(h);
+    const link = await insertLink(h, w);
+    const res = await fetch(`${base}/r/${link.slug}?sub1=a%00b&sub2=ok&utm_source=%00`, { redirect: 'manual', headers: { 'user-agent': BROWSER_UA } });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect([...location.searchParams.keys()]).toEqual(['sub2', 'trellis_click']);
+    const [row] = await storedClicks(h, link.id);
+    expect(row).toMatchObject({ id: location.searchParams.get('trellis_click'), subIds: { sub2: 'ok' } });
+
+    // The fast path, the invite page, the log tiles and the dashboards' assets: 4xx, never 5xx.
+    for (const path of ['/r/%00', `/r/${link.slug}%00`, '/r/%ED%A0%80abc', '/i/%00', '/i/a%00b', '/log/tile/0/%00', '/log/tile/entries/x%00', '/assets/%00', '/assets/%E0%A4%A']) {
+      const answer = await fetch(`${base}${path}`, { redirect: 'manual' });
+      expect(answer.status, path).toBeGreaterThanOrEqual(400);
+      expect(answer.status, path).toBeLessThan(500);
+      expect(((await answer.json()) as { error: { code: string } }).error.code, path).toMatch(/^(not_found|validation_failed)$/);
+    }
+  });
 });

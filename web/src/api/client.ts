@@ -11,9 +11,9 @@ interface FieldIssue {
 }
 
 // The kinds the API names (src/errors.ts FIELD_ISSUE_CODES) that read the same in every form.
-// i18n-keys: fieldIssue.required fieldIssue.wrong_type fieldIssue.too_short fieldIssue.too_long fieldIssue.too_small fieldIssue.too_big fieldIssue.too_few_items fieldIssue.too_many_items fieldIssue.invalid_email fieldIssue.invalid_url fieldIssue.invalid_format fieldIssue.not_allowed fieldIssue.unknown_field
-const WORDED = new Set(['required', 'wrong_type', 'too_short', 'too_long', 'too_small', 'too_big', 'too_few_items', 'too_many_items', 'invalid_email', 'invalid_url', 'invalid_format', 'not_allowed', 'unknown_field']);
-const BOUNDED = new Set(['too_short', 'too_long', 'too_small', 'too_big', 'too_few_items', 'too_many_items']);
+// i18n-keys: fieldIssue.required fieldIssue.wrong_type fieldIssue.too_short fieldIssue.too_long fieldIssue.too_small fieldIssue.too_big fieldIssue.too_few_items fieldIssue.too_many_items fieldIssue.invalid_email fieldIssue.invalid_url fieldIssue.invalid_format fieldIssue.not_allowed fieldIssue.unknown_field fieldIssue.invalid_characters fieldIssue.too_deep
+const WORDED = new Set(['required', 'wrong_type', 'too_short', 'too_long', 'too_small', 'too_big', 'too_few_items', 'too_many_items', 'invalid_email', 'invalid_url', 'invalid_format', 'not_allowed', 'unknown_field', 'invalid_characters', 'too_deep']);
+const BOUNDED = new Set(['too_short', 'too_long', 'too_small', 'too_big', 'too_few_items', 'too_many_items', 'too_deep']);
 
 /** One field issue in the UI's language, else the API's own reason. */
 export function fieldIssueText(issue: FieldIssue): string {

@@ -1,4 +1,5 @@
 import { unguardCsvCell } from '../../../csv-cells.js';
+import { escapeUnstorable } from '../../validation.js';
 
 /**
  * The member file format shared by import and export (docs/import-export.md). CSV: one column
@@ -46,15 +47,17 @@ export function checkCsvHeader(header: string[], customFieldKeys: ReadonlySet<st
   const issues: { field: string; reason: string }[] = [];
   const seen = new Set<string>();
   for (const column of header) {
-    if (seen.has(column)) issues.push({ field: column, reason: 'appears twice in the header' });
+    // Named as a field is (a NUL written as `\u0000`): issues and the failure message are stored.
+    const field = escapeUnstorable(column);
+    if (seen.has(column)) issues.push({ field, reason: 'appears twice in the header' });
     seen.add(column);
     if (KNOWN.has(column)) continue;
     if (column.startsWith(CUSTOM_FIELD_COLUMN_PREFIX)) {
       const key = column.slice(CUSTOM_FIELD_COLUMN_PREFIX.length);
-      if (!customFieldKeys.has(key)) issues.push({ field: column, reason: 'is not a custom field of this program' });
+      if (!customFieldKeys.has(key)) issues.push({ field, reason: 'is not a custom field of this program' });
       continue;
     }
-    issues.push({ field: column, reason: 'is not a known column' });
+    issues.push({ field, reason: 'is not a known column' });
   }
   return issues;
 }

@@ -1,18 +1,21 @@
 import { Readable } from 'node:stream';
 import { parse as parseCsv, CsvError } from 'csv-parse';
+import { escapeUnstorable } from '../../validation.js';
 import { checkCsvHeader, rawRowFromCsv, rawRowFromJson, type ImportFormat, type RawMemberRow } from './format.js';
 
 /** One row of the file: either readable (still to be validated) or already rejected. */
 export type ParsedRow = { line: number; row: RawMemberRow } | { line: number; issue: { field?: string; reason: string } };
 
-/** The file itself cannot be read (bad header, broken quoting): the whole import fails. */
+/**
+ * The file itself cannot be read (bad header, broken quoting): the whole import fails. Its message
+ * and issues are stored on the run, and the parser may quote the file in them: escaped (escapeUnstorable).
+ */
 export class ImportFileError extends Error {
-  constructor(
-    message: string,
-    readonly issues: { line: number; field?: string; reason: string }[] = [],
-  ) {
-    super(message);
+  readonly issues: { line: number; field?: string; reason: string }[];
+  constructor(message: string, issues: { line: number; field?: string; reason: string }[] = []) {
+    super(escapeUnstorable(message));
     this.name = 'ImportFileError';
+    this.issues = issues.map((issue) => ({ ...issue, reason: escapeUnstorable(issue.reason) }));
   }
 }
 

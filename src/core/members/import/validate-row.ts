@@ -1,4 +1,4 @@
-import { issuesFromZod } from '../../validation.js';
+import { issuesFromZod, unstorableInputIssues } from '../../validation.js';
 import type { FieldIssue } from '../../../errors.js';
 import { validateCustomFields, type CustomFieldDefinition } from '../custom-fields.js';
 import { MemberUpdateInputSchema, normalizeEmail } from '../member-input.js';
@@ -48,6 +48,14 @@ function parsePointsBalance(raw: unknown): { points: number } | { reason: string
 
 /** Checks one raw row on its own (form, custom field types, tier name); matching comes later. */
 export function validateImportRow(line: number, raw: RawMemberRow, ctx: RowContext): { ok: true; row: ValidRow } | { ok: false; issues: FieldIssue[] } {
+  // Input no column can store (a NUL, a lone surrogate, deep nesting) is the row's only issue: the
+  // checks below would echo it into reasons, which are stored too.
+  const textIssues = [
+    ...unstorableInputIssues(raw.values),
+    ...unstorableInputIssues(raw.customFields, 'customFields'),
+    ...unstorableInputIssues(Object.fromEntries(raw.unknownKeys.map((key) => [key, null]))),
+  ];
+  if (textIssues.length) return { ok: false, issues: textIssues };
   const issues: FieldIssue[] = raw.unknownKeys.map((key) => ({ field: key, reason: 'is not a known field' }));
   const v = raw.values;
   const candidate: Record<string, unknown> = {};
