@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,13 +19,16 @@ import { openApiDocument, PATH_VALUES, type OpenApiDocument, type Operation } fr
  * error envelope; a 5xx or a bare error fails. Object.prototype must come out untouched.
  *
  * Seeded and bounded: FUZZ_RUNS cases per operation and allowed caller (default 6; one for a
- * caller it refuses), FUZZ_SEED (printed on failure; random otherwise), FUZZ_ONLY=<operationId,...>
- * to replay some operations, FUZZ_SHRINK=1 to shrink a failure to its smallest case, FUZZ_VERBOSE=1
- * to print each operation's time and slowest case. `npm run fuzz` runs 100 cases each.
+ * caller it refuses), FUZZ_SEED (printed on failure), FUZZ_ONLY=<operationId,...> to replay some
+ * operations, FUZZ_SHRINK=1 to shrink a failure to its smallest case, FUZZ_VERBOSE=1 to print each
+ * operation's time and slowest case. Inside `npm test` the seed is fixed, so a run fails the same
+ * way on every machine and CI never turns red on a case nobody has seen; `npm run fuzz` explores:
+ * 100 cases each on a fresh random seed unless FUZZ_SEED is given.
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 6);
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 31);
+const DEFAULT_SEED = 162_026;
+const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : DEFAULT_SEED;
 const ONLY = process.env.FUZZ_ONLY ? new Set(process.env.FUZZ_ONLY.split(',')) : undefined;
 const SHRINK = process.env.FUZZ_SHRINK === '1';
 const VERBOSE = process.env.FUZZ_VERBOSE === '1';
