@@ -10,6 +10,7 @@ import { applyMigrations } from '../../../db/migrate.js';
 import { clicks } from '../../../db/schema/partitioned.js';
 import { createLinksIn } from '../../helpers/clicks.js';
 import { createTestDatabase, usingPostgres } from '../../helpers/database.js';
+import { randomSecretKey } from '../../helpers/secrets.js';
 
 /**
  * The real server in a child process: clicks it has redirected for sit in its buffer (the flush
@@ -30,7 +31,8 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; slug: s
     const database = await createTestDatabase({ poolSize: 2 });
     cleanups.push(() => database.drop());
     await createLinksIn(database.db, 1, [slug]);
-    return { env: { DATABASE_URL: database.url!, REDIS_URL: process.env.REDIS_URL ?? '' }, slug, open: async () => database };
+    // A server on PostgreSQL refuses to start without SECRET_KEY (every process must share one).
+    return { env: { DATABASE_URL: database.url!, REDIS_URL: process.env.REDIS_URL ?? '', SECRET_KEY: randomSecretKey() }, slug, open: async () => database };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'trellis-sigterm-'));
   cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
@@ -45,7 +47,7 @@ async function prepareDatabase(): Promise<{ env: Record<string, string>; slug: s
 
 function startServer(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; output: () => string; exit: Promise<number | null> } {
   const base = { ...process.env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'DATA_DIR']) delete base[key];
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'PUBLIC_URL', 'DATA_DIR', 'SECRET_KEY', 'SECRET_KEY_PREVIOUS']) delete base[key];
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: join(import.meta.dirname, '../../..'),
     env: {
